@@ -1,0 +1,60 @@
+"""Alerts the detector emits for ops teams and community managers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class AlertKind(StrEnum):
+    SNOWBALL = "snowball"
+    UNANSWERED_COMPLAINT = "unanswered_complaint"
+    REPEAT_CRITIC = "repeat_critic"
+    HIGH_REACH_NEGATIVE = "high_reach_negative"
+
+
+class Severity(StrEnum):
+    WATCH = "watch"
+    WARNING = "warning"
+    CRITICAL = "critical"
+    RESOLVED = "resolved"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+
+_RANKS = {Severity.RESOLVED: 0, Severity.WATCH: 1, Severity.WARNING: 2, Severity.CRITICAL: 3}
+
+
+@dataclass(slots=True)
+class Alert:
+    """One update of an alert episode: same ``alert_id`` from open to resolution."""
+
+    alert_id: str
+    kind: AlertKind
+    brand_id: str
+    severity: Severity
+    opened_at: int  # event time of the episode's first alert, epoch ms
+    event_time: int  # event time of this update, epoch ms
+    topic: str | None = None
+    score: float = 0.0
+    summary: str = ""
+    signals: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    top_terms: list[str] = field(default_factory=list)
+    mention_ids: list[str] = field(default_factory=list)
+    author_id: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["kind"] = str(self.kind)
+        record["severity"] = str(self.severity)
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Alert:
+        return cls(
+            **{**record, "kind": AlertKind(record["kind"]), "severity": Severity(record["severity"])}
+        )

@@ -1,0 +1,147 @@
+"""A mention at each stage of the pipeline: raw, enriched, classified."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Sentiment(StrEnum):
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
+@dataclass(slots=True, frozen=True)
+class Author:
+    id: str
+    handle: str | None = None
+    followers: int = 0
+    verified: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Engagement:
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    quotes: int = 0
+
+
+@dataclass(slots=True)
+class RawMention:
+    """A post that may be about a brand, as received from a source platform."""
+
+    id: str
+    source: str
+    text: str
+    created_at: int  # event time, epoch milliseconds UTC
+    author: Author | None = None
+    brand_hint: str | None = None
+    in_reply_to_id: str | None = None
+    reposts_id: str | None = None
+    quotes_id: str | None = None
+    url: str | None = None
+    lang_hint: str | None = None
+    engagement: Engagement = field(default_factory=Engagement)
+    from_brand_account: bool = False
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> RawMention:
+        author = record.get("author")
+        engagement = record.get("engagement")
+        return cls(
+            **{
+                **record,
+                "author": Author(**author) if author is not None else None,
+                "engagement": Engagement(**engagement) if engagement is not None else Engagement(),
+            }
+        )
+
+
+@dataclass(slots=True)
+class Enrichment:
+    """What enrichment learned about a mention, for one brand it is about."""
+
+    brand_id: str
+    brands: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    normalized_text: str = ""
+    root_id: str = ""
+    is_brand_account: bool = False
+    author_tier: str = "unknown"
+    fingerprint: str | None = None
+    near_duplicate_of: str | None = None
+    pii_masked: int = 0
+
+
+@dataclass(slots=True)
+class EnrichedMention:
+    mention: RawMention
+    enrichment: Enrichment
+
+    def to_record(self) -> dict[str, Any]:
+        return {"mention": self.mention.to_record(), "enrichment": asdict(self.enrichment)}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> EnrichedMention:
+        return cls(
+            mention=RawMention.from_record(record["mention"]),
+            enrichment=Enrichment(**record["enrichment"]),
+        )
+
+
+@dataclass(slots=True)
+class Classification:
+    """Sentiment and intents of one mention, with the model that said so."""
+
+    language: str
+    sentiment: Sentiment
+    score: float  # calibrated probability of ``sentiment``
+    negative_score: float = 0.0  # calibrated probability of negative, for volume estimates
+    intents: list[str] = field(default_factory=list)
+    model: str = ""
+    model_version: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["sentiment"] = str(self.sentiment)
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Classification:
+        return cls(**{**record, "sentiment": Sentiment(record["sentiment"])})
+
+
+@dataclass(slots=True)
+class ClassifiedMention:
+    mention: RawMention
+    enrichment: Enrichment
+    classification: Classification
+
+    @property
+    def brand_id(self) -> str:
+        return self.enrichment.brand_id
+
+    @property
+    def is_negative(self) -> bool:
+        return self.classification.sentiment is Sentiment.NEGATIVE
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "mention": self.mention.to_record(),
+            "enrichment": asdict(self.enrichment),
+            "classification": self.classification.to_record(),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> ClassifiedMention:
+        return cls(
+            mention=RawMention.from_record(record["mention"]),
+            enrichment=Enrichment(**record["enrichment"]),
+            classification=Classification.from_record(record["classification"]),
+        )

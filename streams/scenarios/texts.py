@@ -1,0 +1,38 @@
+"""Sentence templates for synthetic French and English mentions."""
+
+NEGATIVE = {
+    "fr": [
+        "{handle} encore une panne réseau depuis ce matin, c'est inadmissible",
+        "{handle} toujours pas de remboursement, service client nul",
+        "Franchement {name} c'est une honte, trois jours sans connexion",
+        "{handle} votre hotline ne répond jamais, je suis furieux",
+        "Je quitte {name}, facture fausse et conseiller injoignable #boycott",
+        "{name} arnaque totale, prélèvement en double et aucune réponse",
+    ],
+    "en": [
+        "{handle} another outage today, this is unacceptable",
+        "{handle} still waiting for my refund, worst customer service ever",
+        "{name} is a disgrace, no network for three days",
+        "{handle} your support never answers, I am furious",
+        "Leaving {name}, charged twice and nobody cares #boycott",
+        "{name} total scam, billing broken again",
+    ],
+}
+NEUTRAL = {
+    "fr": ["{handle} quels sont vos horaires d'ouverture ?", "Nouvelle boutique {name} à Lyon ce samedi",
+           "{name} annonce un nouveau forfait pour la rentrée"],
+    "en": ["{handle} what are your opening hours?", "{name} opens a new store downtown on Saturday",
+           "{name} announces a new plan for the autumn"],
+}
+POSITIVE = {
+    "fr": ["Merci {handle}, problème réglé en dix minutes, super", "Bravo {name}, le nouveau service est génial"],
+    "en": ["Thanks {handle}, fixed in ten minutes, great support", "Love the new {name} app, awesome work"],
+}
+TROLL = {
+    "fr": ["{name} nul nul nul, la pire boîte de France", "{handle} toujours aussi nuls, honte à vous"],
+    "en": ["{name} worst company ever, total garbage", "{handle} still useless, shame on you"],
+}
+BRAND_REPLY = {
+    "fr": "Bonjour, nous sommes désolés, nous vous contactons en message privé.",
+    "en": "Hi, we are sorry about this, we are reaching out in a private message.",
+}
