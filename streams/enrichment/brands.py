@@ -115,6 +115,10 @@ class BrandCatalog:
                 found.append(brand_id)
         return [b for b in found if b == hint or not self._excluded(b, folded)]
 
+    def owners_of(self, handle: str | None) -> list[str]:
+        """Brand ids whose own account ``handle`` is."""
+        return [b.id for b in self.brands.values() if b.is_own_account(handle)]
+
     def _excluded(self, brand_id: str, folded: str) -> bool:
         pattern = self._exclusions.get(brand_id)
         return pattern is not None and pattern.search(folded) is not None

@@ -25,8 +25,10 @@ class Enricher:
         self.catalog = catalog
 
     def enrich(self, mention: RawMention) -> list[EnrichedMention]:
-        brands = self.catalog.match(mention.text, mention.brand_hint)
         handle = mention.author.handle if mention.author else None
+        brands = self.catalog.match(mention.text, mention.brand_hint)
+        # A brand's own account speaks for that brand even when its reply does not name it.
+        brands += [b for b in self.catalog.owners_of(handle) if b not in brands]
         normalized = fold(mention.text)
         root_id = mention.reposts_id or mention.quotes_id or mention.in_reply_to_id or mention.id
         out = []

@@ -1,0 +1,47 @@
+# Snowball: `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SNOWBALL := $(VENV)/bin/snowball
+SHARED_DATA ?= ../shared/data
+
+.PHONY: install demo test test-unit test-integration bench eval-detection eval-classification ops-tools lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# Prometheus and Alertmanager tools (promtool, amtool, prometheus) for the ops tests.
+ops-tools:
+	bash scripts/install-ops-tools.sh
+
+demo: install
+	$(SNOWBALL) demo
+
+test: install ops-tools
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-unit: install
+	$(PY) -m pytest -q -m "not integration"
+
+test-integration: install ops-tools
+	$(PY) -m pytest -q -m integration
+
+bench: install
+	$(PY) benchmarks/run.py --data $(SHARED_DATA)
+
+eval-detection: install
+	$(PY) evaluation/detection.py --data $(SHARED_DATA) --out docs/detection.md
+
+eval-classification: install
+	$(PY) evaluation/classification.py --data $(SHARED_DATA) --out docs/classification.md
+
+lint: install
+	$(VENV)/bin/ruff check streams tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info

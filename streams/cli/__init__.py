@@ -1,0 +1,1 @@
+"""The ``snowball`` command line."""

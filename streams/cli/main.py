@@ -1,0 +1,30 @@
+"""Entry point: ``snowball <command> --help`` for every command."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import click
+
+from streams.cli import commands
+
+
+class _DiscoveredCommands(click.Group):
+    """Subcommands are the ``command`` objects of the modules in ``streams.cli.commands``."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(m.name.replace("_", "-") for m in pkgutil.iter_modules(commands.__path__))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        try:
+            module = importlib.import_module(f"{commands.__name__}.{name.replace('-', '_')}")
+        except ModuleNotFoundError:
+            return None
+        return getattr(module, "command", None)
+
+
+@click.group(cls=_DiscoveredCommands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="snowball-streams")
+def cli() -> None:
+    """Snowball: catch a growing wave of negative sentiment about a brand before it becomes a crisis."""

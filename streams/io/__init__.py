@@ -1,0 +1,1 @@
+"""Reading and writing mentions as files: JSON lines and CSV exports."""
