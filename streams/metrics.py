@@ -1,85 +1,255 @@
 """Prometheus metrics of the pipeline. Label values come from configuration and fixed enums only.
 
-Agents call the ``record_*`` methods and never touch metric objects, so what is measured can
-grow here without changing the agents. A brand id that is not configured is never a label.
+Agents call the ``record_*``/``set_*`` methods and never touch metric objects, so what is measured
+can grow here without changing the agents. A value that is not configured or not in a fixed enum
+is never a label: a brand id that is not configured is dropped, an unknown source becomes
+``other``, a topic that is not configured or a partition past the configured count is dropped.
+A flood of invented brand names or sources therefore creates no new series.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import platform
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from time import perf_counter
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
 
-from streams.models import Alert, ClassifiedMention
+from streams.models import Alert, AlertKind, ClassifiedMention, Sentiment, Severity
+from streams.settings import TopicSettings
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# Event-time lag spans sub-second (live) to days (a replayed backlog): wide, roughly log-spaced.
+EVENT_LAG_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 21600.0, 86400.0)
+BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 STAGES = ("ingest", "enrich", "classify", "detect")
+OTHER = "other"
+# Source platforms known by name; anything else is counted as ``other``.
+SOURCES = (
+    "twitter", "mastodon", "bluesky", "reddit", "facebook", "instagram", "youtube", "tiktok", "linkedin",
+    "news", "blog", "forum", "review", "csv", "jsonl", "api", OTHER,
+)
+_SOURCE_ALIASES = {"x": "twitter"}
+# Severities an alert stays open at; ``resolved`` closes an episode and is no gauge value.
+OPEN_SEVERITIES = (Severity.WATCH, Severity.WARNING, Severity.CRITICAL)
+# Dead-letter reasons are fixed codes of this package; the cap is a safety net should one ever
+# carry input text by mistake: past it, new reasons are counted as ``other``.
+MAX_DEAD_LETTER_REASONS = 32
+# Keys of the detector's ``gauges(state)`` dict and the gauge each one sets (see record_brand_gauges).
+BRAND_GAUGE_KEYS = (
+    "score", "negative_share", "open_alerts_watch", "open_alerts_warning", "open_alerts_critical",
+    "unanswered_complaints",
+)
+
+Clock = Callable[[], float]
+
+
+def normalize_source(source: str | None) -> str:
+    """The fixed-enum label for a mention's ``source`` field."""
+    value = (source or "").strip().lower()
+    value = _SOURCE_ALIASES.get(value, value)
+    return value if value in SOURCES else OTHER
 
 
 class PipelineMetrics:
-    """All metrics of one process, on their own registry (tests build as many as they like)."""
+    """All metrics of one process, on their own registry (tests build as many as they like).
 
-    def __init__(self, brand_ids: list[str], registry: CollectorRegistry | None = None) -> None:
+    ``clock`` returns wall time in epoch seconds; tests inject a fake one.
+    """
+
+    def __init__(
+        self,
+        brand_ids: Iterable[str],
+        registry: CollectorRegistry | None = None,
+        *,
+        topics: TopicSettings | None = None,
+        clock: Clock = time.time,
+    ) -> None:
         self.registry = registry or CollectorRegistry()
         self.brand_ids = frozenset(brand_ids)
+        self._clock = clock
+        topics = topics or TopicSettings()
+        self._topics = frozenset((topics.raw, topics.enriched, topics.classified, topics.alerts, topics.dead_letter))
+        self._partitions = topics.partitions
+        self._dead_letter_reasons: set[str] = set()
+        r = self.registry
+
+        # Volume.
         self._mentions = Counter(
-            "snowball_mentions_total", "Mentions classified, by brand and sentiment.",
-            ["brand", "sentiment"], registry=self.registry,
+            "snowball_mentions_total", "Mentions classified, by brand, sentiment and source platform.",
+            ["brand", "sentiment", "source"], registry=r,
         )
         self._negative_mentions = Counter(
-            "snowball_negative_mentions_total", "Negative mentions, by brand.", ["brand"], registry=self.registry
+            "snowball_negative_mentions_total", "Negative mentions, by brand.", ["brand"], registry=r
+        )
+        self._unmatched = Counter(
+            "snowball_unmatched_mentions_total", "Raw mentions that matched no configured brand.", registry=r
+        )
+        # What the detector sees, per brand.
+        self._negative_share = Gauge(
+            "snowball_negative_share_ratio", "Share of negative mentions in the detector's current window (0-1).",
+            ["brand"], registry=r,
+        )
+        self._score = Gauge(
+            "snowball_score", "Snowball score: negative mentions in the current window over the expected number.",
+            ["brand"], registry=r,
+        )
+        self._open_alerts = Gauge(
+            "snowball_open_alerts", "Alert episodes currently open, by brand and severity (detector state).",
+            ["brand", "severity"], registry=r,
+        )
+        self._unanswered = Gauge(
+            "snowball_unanswered_complaints", "Complaints still unanswered by the brand past the reply deadline.",
+            ["brand"], registry=r,
+        )
+        self._wave_level = Gauge(
+            "snowball_wave_level",
+            "Severity of the brand's open snowball episode: 0 none or resolved, 1 watch, 2 warning, 3 critical.",
+            ["brand"], registry=r,
         )
         self._alerts = Counter(
             "snowball_alerts_total", "Alert updates emitted, by brand, kind and severity.",
-            ["brand", "kind", "severity"], registry=self.registry,
+            ["brand", "kind", "severity"], registry=r,
         )
+        # Pipeline health.
         self._dead_letters = Counter(
             "snowball_dead_letters_total", "Records sent to the dead-letter topic, by stage and reason.",
-            ["stage", "reason"], registry=self.registry,
-        )
-        self._unmatched = Counter(
-            "snowball_unmatched_mentions_total", "Raw mentions that matched no configured brand.",
-            registry=self.registry,
+            ["stage", "reason"], registry=r,
         )
         self._latency = Histogram(
             "snowball_processing_latency_seconds", "Wall time to process one record, by stage.",
-            ["stage"], buckets=LATENCY_BUCKETS, registry=self.registry,
+            ["stage"], buckets=LATENCY_BUCKETS, registry=r,
         )
+        self._last_processed = Gauge(
+            "snowball_last_processed_timestamp_seconds", "Wall time the stage last finished a record, epoch seconds.",
+            ["stage"], registry=r,
+        )
+        self._event_lag = Histogram(
+            "snowball_event_time_lag_seconds", "Wall time when the stage handled a mention minus its created_at.",
+            ["stage"], buckets=EVENT_LAG_BUCKETS, registry=r,
+        )
+        self._consumer_lag = Gauge(
+            "snowball_consumer_lag_records", "Records behind the partition's end offset, by topic and partition.",
+            ["topic", "partition"], registry=r,
+        )
+        self._classified_total = Counter(
+            "snowball_classifier_mentions_total", "Mentions the classifier labelled.", registry=r
+        )
+        self._classifier_batch_seconds = Histogram(
+            "snowball_classifier_batch_duration_seconds", "Wall time to classify one batch.",
+            buckets=LATENCY_BUCKETS, registry=r,
+        )
+        self._classifier_batch_size = Histogram(
+            "snowball_classifier_batch_size", "Mentions per classifier batch.", buckets=BATCH_SIZE_BUCKETS, registry=r
+        )
+        self._info = Info("snowball", "Versions of Snowball and of its classifier model.", registry=r)
+        self._initialize_series()
+
+    def _initialize_series(self) -> None:
+        """Create every bounded series at zero so rate(), absent() and dashboards see them from the start."""
         for brand in self.brand_ids:
             self._negative_mentions.labels(brand)
+            self._negative_share.labels(brand)
+            self._score.labels(brand)
+            self._unanswered.labels(brand)
+            self._wave_level.labels(brand)
+            for severity in OPEN_SEVERITIES:
+                self._open_alerts.labels(brand, str(severity))
+            for sentiment in Sentiment:
+                self._mentions.labels(brand, str(sentiment), OTHER)
+        for stage in STAGES:
+            self._latency.labels(stage)
+            self._event_lag.labels(stage)
 
     def _brand(self, brand_id: str) -> str | None:
         return brand_id if brand_id in self.brand_ids else None
+
+    @staticmethod
+    def _stage(stage: str) -> str:
+        return stage if stage in STAGES else OTHER
+
+    # Volume and detector output.
 
     def record_classified(self, mention: ClassifiedMention) -> None:
         brand = self._brand(mention.brand_id)
         if brand is None:
             return
-        self._mentions.labels(brand, str(mention.classification.sentiment)).inc()
+        sentiment = str(mention.classification.sentiment)
+        self._mentions.labels(brand, sentiment, normalize_source(mention.mention.source)).inc()
         if mention.is_negative:
             self._negative_mentions.labels(brand).inc()
-
-    def record_alert(self, alert: Alert) -> None:
-        brand = self._brand(alert.brand_id)
-        if brand is not None:
-            self._alerts.labels(brand, str(alert.kind), str(alert.severity)).inc()
-
-    def record_dead_letter(self, stage: str, reason: str) -> None:
-        """``stage`` is one of STAGES and ``reason`` a fixed code of this package."""
-        self._dead_letters.labels(stage, reason).inc()
 
     def record_unmatched(self) -> None:
         self._unmatched.inc()
 
+    def record_alert(self, alert: Alert) -> None:
+        brand = self._brand(alert.brand_id)
+        if brand is None:
+            return
+        self._alerts.labels(brand, str(alert.kind), str(alert.severity)).inc()
+        # One snowball episode per brand at a time, so its latest update is the brand's wave level.
+        if alert.kind is AlertKind.SNOWBALL:
+            self._wave_level.labels(brand).set(Severity(alert.severity).rank)
+
+    def record_brand_gauges(self, brand_id: str, gauges: Mapping[str, float]) -> None:
+        """Set the brand's detector gauges from the detector's ``gauges(state)``; unknown keys are ignored."""
+        brand = self._brand(brand_id)
+        if brand is None:
+            return
+        targets = {
+            "score": self._score.labels(brand),
+            "negative_share": self._negative_share.labels(brand),
+            "unanswered_complaints": self._unanswered.labels(brand),
+            **{f"open_alerts_{s}": self._open_alerts.labels(brand, str(s)) for s in OPEN_SEVERITIES},
+        }
+        for key, value in gauges.items():
+            target = targets.get(key)
+            if target is not None:
+                target.set(float(value))
+
+    # Pipeline health.
+
+    def record_dead_letter(self, stage: str, reason: str) -> None:
+        """``stage`` is one of STAGES and ``reason`` a fixed code of this package."""
+        if reason not in self._dead_letter_reasons:
+            if len(self._dead_letter_reasons) >= MAX_DEAD_LETTER_REASONS:
+                reason = OTHER
+            else:
+                self._dead_letter_reasons.add(reason)
+        self._dead_letters.labels(self._stage(stage), reason).inc()
+
     @contextmanager
     def stage_timer(self, stage: str) -> Iterator[None]:
-        start = perf_counter()
+        stage = self._stage(stage)
+        start = time.perf_counter()
         try:
             yield
         finally:
-            self._latency.labels(stage).observe(perf_counter() - start)
+            self._latency.labels(stage).observe(time.perf_counter() - start)
+            self._last_processed.labels(stage).set(self._clock())
+
+    def record_event_time_lag(self, stage: str, created_at_ms: int) -> None:
+        """Observe now minus the mention's event time (``created_at``, epoch ms); clock skew counts as 0."""
+        lag = self._clock() - created_at_ms / 1000.0
+        self._event_lag.labels(self._stage(stage)).observe(max(lag, 0.0))
+
+    def set_consumer_lag(self, topic: str, partition: int, lag: int) -> None:
+        """Records between the committed offset and the end of a configured topic's partition."""
+        if topic not in self._topics or not 0 <= partition < self._partitions:
+            return
+        self._consumer_lag.labels(topic, str(partition)).set(max(lag, 0))
+
+    def record_classifier_batch(self, size: int, seconds: float) -> None:
+        self._classified_total.inc(size)
+        self._classifier_batch_size.observe(size)
+        self._classifier_batch_seconds.observe(seconds)
+
+    def set_info(self, version: str, model: str, model_version: str) -> None:
+        self._info.info(
+            {"version": version, "model": model, "model_version": model_version,
+             "python_version": platform.python_version()}
+        )
 
     def serve(self, port: int, host: str = "127.0.0.1") -> None:
         start_http_server(port, addr=host, registry=self.registry)

@@ -1,0 +1,167 @@
+"""PipelineMetrics: names and units, bounded labels, detector gauges, lag, classifier and info metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import generate_latest
+
+from streams.metrics import MAX_DEAD_LETTER_REASONS, PipelineMetrics, normalize_source
+from streams.models import (
+    Alert,
+    AlertKind,
+    Classification,
+    ClassifiedMention,
+    Enrichment,
+    RawMention,
+    Sentiment,
+    Severity,
+)
+from streams.settings import TopicSettings
+
+NOW = 1_772_431_200.0  # 2026-03-02T06:00:00Z
+
+
+def make_metrics(**kwargs) -> PipelineMetrics:
+    return PipelineMetrics(["acme", "globex"], clock=lambda: NOW, **kwargs)
+
+
+def classified(brand: str, sentiment: Sentiment = Sentiment.NEGATIVE, source: str = "twitter") -> ClassifiedMention:
+    raw = RawMention(id="m1", source=source, text="x", created_at=int(NOW * 1000) - 30_000)
+    return ClassifiedMention(raw, Enrichment(brand_id=brand), Classification("en", sentiment, 0.9))
+
+
+def alert(brand: str, severity: Severity, kind: AlertKind = AlertKind.SNOWBALL) -> Alert:
+    return Alert(f"{brand}:{kind}:1", kind, brand, severity, opened_at=0, event_time=0)
+
+
+def value(metrics: PipelineMetrics, name: str, **labels: str) -> float | None:
+    return metrics.registry.get_sample_value(name, labels)
+
+
+def series_count(metrics: PipelineMetrics) -> int:
+    return sum(len(family.samples) for family in metrics.registry.collect())
+
+
+def test_names_follow_prometheus_conventions() -> None:
+    metrics = make_metrics()
+    metrics.set_info("0.1.0", "baseline", "1")
+    for family in metrics.registry.collect():
+        for sample in family.samples:
+            assert sample.name.startswith("snowball_"), sample.name
+            if family.type == "counter":
+                assert sample.name.endswith(("_total", "_created")), sample.name
+    text = generate_latest(metrics.registry).decode()
+    assert "snowball_processing_latency_seconds_bucket" in text
+    assert "snowball_event_time_lag_seconds_bucket" in text
+    assert 'snowball_info{model="baseline",model_version="1"' in text
+
+
+def test_mentions_counted_by_brand_sentiment_and_source() -> None:
+    metrics = make_metrics()
+    metrics.record_classified(classified("acme", Sentiment.NEGATIVE, "twitter"))
+    metrics.record_classified(classified("acme", Sentiment.POSITIVE, "X"))
+    metrics.record_classified(classified("acme", Sentiment.NEGATIVE, "some-new-site"))
+    assert value(metrics, "snowball_mentions_total", brand="acme", sentiment="negative", source="twitter") == 1
+    assert value(metrics, "snowball_mentions_total", brand="acme", sentiment="positive", source="twitter") == 1
+    assert value(metrics, "snowball_mentions_total", brand="acme", sentiment="negative", source="other") == 1
+    assert value(metrics, "snowball_negative_mentions_total", brand="acme") == 2
+
+
+def test_flood_of_unknown_brands_and_sources_creates_no_series() -> None:
+    metrics = make_metrics()
+    metrics.record_classified(classified("acme", source="reddit"))
+    before = series_count(metrics)
+    for i in range(500):
+        metrics.record_classified(classified(f"brand-{i}", source=f"site-{i}"))
+        metrics.record_alert(alert(f"brand-{i}", Severity.CRITICAL))
+        metrics.record_brand_gauges(f"brand-{i}", {"score": 9.0})
+        metrics.set_consumer_lag(f"topic-{i}", 0, 5)
+        metrics.set_consumer_lag("mentions.raw", 1000 + i, 5)
+        metrics.record_classified(classified("acme", source=f"site-{i}"))
+        metrics.record_dead_letter(f"stage-{i}", "decode_error")
+    # Only the acme/negative/other series and the other-stage dead letters are new, whatever the flood.
+    assert series_count(metrics) - before <= 4
+    assert value(metrics, "snowball_mentions_total", brand="acme", sentiment="negative", source="other") == 500
+
+
+def test_dead_letter_reasons_are_capped() -> None:
+    metrics = make_metrics()
+    for i in range(MAX_DEAD_LETTER_REASONS + 50):
+        metrics.record_dead_letter("classify", f"reason_{i}")
+    reasons = {
+        s.labels["reason"] for f in metrics.registry.collect() if f.name == "snowball_dead_letters"
+        for s in f.samples if s.name == "snowball_dead_letters_total"
+    }
+    assert len(reasons) == MAX_DEAD_LETTER_REASONS + 1
+    assert value(metrics, "snowball_dead_letters_total", stage="classify", reason="other") == 50
+
+
+def test_brand_gauges_map_known_keys_and_ignore_others() -> None:
+    metrics = make_metrics()
+    metrics.record_brand_gauges("acme", {
+        "score": 7.5, "negative_share": 0.8, "open_alerts_watch": 0, "open_alerts_warning": 1,
+        "open_alerts_critical": 0, "unanswered_complaints": 3, "something_new": 42,
+    })
+    assert value(metrics, "snowball_score", brand="acme") == 7.5
+    assert value(metrics, "snowball_negative_share_ratio", brand="acme") == 0.8
+    assert value(metrics, "snowball_open_alerts", brand="acme", severity="warning") == 1
+    assert value(metrics, "snowball_open_alerts", brand="acme", severity="critical") == 0
+    assert value(metrics, "snowball_unanswered_complaints", brand="acme") == 3
+    assert value(metrics, "snowball_score", brand="globex") == 0
+    assert "something_new" not in generate_latest(metrics.registry).decode()
+
+
+def test_wave_level_follows_the_snowball_episode() -> None:
+    metrics = make_metrics()
+    assert value(metrics, "snowball_wave_level", brand="acme") == 0
+    metrics.record_alert(alert("acme", Severity.WARNING))
+    assert value(metrics, "snowball_wave_level", brand="acme") == 2
+    metrics.record_alert(alert("acme", Severity.CRITICAL))
+    assert value(metrics, "snowball_wave_level", brand="acme") == 3
+    metrics.record_alert(alert("acme", Severity.WATCH, AlertKind.REPEAT_CRITIC))  # another kind: no effect
+    assert value(metrics, "snowball_wave_level", brand="acme") == 3
+    metrics.record_alert(alert("acme", Severity.RESOLVED))
+    assert value(metrics, "snowball_wave_level", brand="acme") == 0
+    assert value(metrics, "snowball_alerts_total", brand="acme", kind="snowball", severity="critical") == 1
+
+
+def test_event_time_lag_uses_the_injected_clock() -> None:
+    metrics = make_metrics()
+    metrics.record_event_time_lag("classify", int(NOW * 1000) - 42_000)
+    metrics.record_event_time_lag("classify", int(NOW * 1000) + 5_000)  # clock skew: counted as 0
+    assert value(metrics, "snowball_event_time_lag_seconds_sum", stage="classify") == 42.0
+    assert value(metrics, "snowball_event_time_lag_seconds_count", stage="classify") == 2
+
+
+def test_stage_timer_observes_latency_and_last_processed_time() -> None:
+    metrics = make_metrics()
+    assert value(metrics, "snowball_processing_latency_seconds_count", stage="detect") == 0
+    with metrics.stage_timer("detect"):
+        pass
+    assert value(metrics, "snowball_processing_latency_seconds_count", stage="detect") == 1
+    assert value(metrics, "snowball_last_processed_timestamp_seconds", stage="detect") == NOW
+
+
+def test_consumer_lag_only_for_configured_topics_and_partitions() -> None:
+    metrics = make_metrics(topics=TopicSettings(partitions=2))
+    metrics.set_consumer_lag("mentions.raw", 1, 17)
+    metrics.set_consumer_lag("mentions.raw", 2, 99)  # past the configured partitions
+    metrics.set_consumer_lag("__consumer_offsets", 0, 99)
+    assert value(metrics, "snowball_consumer_lag_records", topic="mentions.raw", partition="1") == 17
+    assert value(metrics, "snowball_consumer_lag_records", topic="mentions.raw", partition="2") is None
+    assert value(metrics, "snowball_consumer_lag_records", topic="__consumer_offsets", partition="0") is None
+
+
+def test_classifier_batch_throughput() -> None:
+    metrics = make_metrics()
+    metrics.record_classifier_batch(128, 0.25)
+    metrics.record_classifier_batch(64, 0.125)
+    assert value(metrics, "snowball_classifier_mentions_total") == 192
+    assert value(metrics, "snowball_classifier_batch_duration_seconds_sum") == 0.375
+    assert value(metrics, "snowball_classifier_batch_size_count") == 2
+
+
+def test_normalize_source() -> None:
+    assert normalize_source("Mastodon ") == "mastodon"
+    assert normalize_source("x") == "twitter"
+    assert normalize_source(None) == "other"
+    assert normalize_source("<script>") == "other"
