@@ -77,6 +77,13 @@ class Enrichment:
     fingerprint: str | None = None
     near_duplicate_of: str | None = None
     pii_masked: int = 0
+    relation: str = "post"  # post, reply, repost, quote
+    terms: list[str] = field(default_factory=list)
+    cascade_size: int = 0
+    cascade_reach: int = 0
+    cascade_speed: float = 0.0  # mentions per hour, decayed
+    cascade_first_at: int | None = None  # epoch ms
+    pii_by_kind: dict[str, int] = field(default_factory=dict)  # email, phone, card, iban
 
 
 @dataclass(slots=True)
@@ -106,6 +113,7 @@ class Classification:
     intents: list[str] = field(default_factory=list)
     model: str = ""
     model_version: str = ""
+    reason: str = ""  # why the label is only a default (empty text, no sentiment cue...); "" when it is not
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)

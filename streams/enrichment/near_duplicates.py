@@ -1,0 +1,100 @@
+"""Near-duplicates (copy-paste campaigns, bot bursts): a SimHash fingerprint and a per-brand memory.
+
+``fingerprint`` is pure and stateless (the enricher sets ``enrichment.fingerprint``). Links,
+handles, emojis, case and accents do not change it, since it is computed on the normalised
+text without placeholders, folded; a few changed words move it by a few bits. Texts too short
+to tell a campaign from people who simply say the same thing ("merci @acme") get none.
+
+``mark_near_duplicate`` keeps the recent fingerprints of one brand, one JSON-able dict per
+brand (table ``near_duplicates[brand_id]``, partition-local on the brand-keyed topics)::
+
+    {"recent": {mention_id: [fingerprint_hex, event_time_ms, origin_id]},  # bounded, oldest first
+     "watermark": int | None}                                              # latest event time seen
+
+``origin_id`` is the first mention of a cluster, so every copy points at the same original
+and breadth can count one voice per cluster. Reposts are linked through their cascade and
+are neither marked nor remembered here.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from simhash import Simhash
+
+from streams.enrichment.bounded import evict_oldest, touch
+from streams.enrichment.brands import fold
+from streams.enrichment.text import URL_PLACEHOLDER, USER_PLACEHOLDER
+
+State = dict[str, Any]
+BITS = 64
+_PLACEHOLDERS = re.compile(rf"{re.escape(USER_PLACEHOLDER)}|\b{URL_PLACEHOLDER}\b")
+_WORD_CHARS = re.compile(r"\w")
+MIN_CHARS = 30  # word characters a text needs for a fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicateConfig:
+    max_entries: int = 256
+    max_age_ms: int = 6 * 3_600_000
+    max_distance: int = 6  # of 64 bits; unrelated texts sit around 32
+
+
+def _hash64(data: bytes) -> bytes:
+    # 8 bytes for a 64-bit fingerprint; blake2b is in the standard library and fast.
+    return hashlib.blake2b(data, digest_size=8).digest()
+
+
+def fingerprint(normalized_text: str, min_chars: int = MIN_CHARS) -> str | None:
+    """16 hex digits of the 64-bit SimHash of character 4-grams, or None for a text too short to compare."""
+    content = fold(_PLACEHOLDERS.sub(" ", normalized_text))
+    if len(_WORD_CHARS.findall(content)) < min_chars:
+        return None
+    return f"{Simhash(content, f=BITS, hashfunc=_hash64).value:016x}"
+
+
+def distance(a: str, b: str) -> int:
+    """Hamming distance of two fingerprints."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def new_state() -> State:
+    return {"recent": {}, "watermark": None}
+
+
+def mark_near_duplicate(
+    state: State | None,
+    mention_id: str,
+    fp: str | None,
+    event_time: int,
+    config: NearDuplicateConfig = NearDuplicateConfig(),
+) -> tuple[State, str | None]:
+    """Pure: the new state and the id of the original this mention nearly copies (None if it is no copy)."""
+    state = copy.deepcopy(state) if state is not None else new_state()
+    if fp is None:
+        return state, None
+    recent: dict[str, list] = state["recent"]
+    if mention_id in recent:  # the same mention again (another brand's state never sees it twice)
+        return state, recent[mention_id][2] if recent[mention_id][2] != mention_id else None
+    watermark = event_time if state["watermark"] is None else max(state["watermark"], event_time)
+    state["watermark"] = watermark
+    best: tuple[int, int, str] | None = None
+    value = int(fp, 16)
+    for other_id in list(recent):
+        other_fp, other_t, origin = recent[other_id]
+        if other_t < watermark - config.max_age_ms:
+            del recent[other_id]
+            continue
+        if abs(other_t - event_time) > config.max_age_ms:
+            continue
+        d = (value ^ int(other_fp, 16)).bit_count()
+        if d <= config.max_distance and (best is None or (d, other_t) < best[:2]):
+            best = (d, other_t, origin)
+    origin = best[2] if best is not None else mention_id
+    touch(recent, mention_id, [fp, event_time, origin])
+    evict_oldest(recent, config.max_entries)
+    return state, (origin if best is not None else None)

@@ -1,0 +1,38 @@
+"""Normalised text for the classifier and the near-duplicate fingerprint; the original text is kept apart.
+
+The placeholders are those the Twitter-trained multilingual sentiment models expect
+(``@user`` for any handle, ``http`` for any link), so a model of issue #4 reads this text as it
+was trained on. Case is kept: cased models use it ("NUL" shouts louder than "nul").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import emoji
+
+USER_PLACEHOLDER = "@user"
+URL_PLACEHOLDER = "http"
+
+# Links with a scheme or a bare "www."; trailing punctuation belongs to the sentence, not the link.
+URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"]+?(?=[.,;:!?)\]]*(?:\s|$))", re.IGNORECASE)
+# @handle, and the Mastodon form @handle@instance.social.
+HANDLE = re.compile(r"(?<![\w@])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?")
+# Three or more of the same letter or of ! ? become two: "nuuuul" -> "nuul", "cool" stays "cool".
+_ELONGATION = re.compile(r"([^\W\d_]|[!?])\1{2,}")
+_SPACES = re.compile(r"\s+")
+
+
+def _emoji_token(chars: str, _data: dict) -> str:
+    return f" {chars} "
+
+
+def normalize_text(text: str) -> str:
+    """NFC, links and handles as placeholders, each emoji its own token, elongations squeezed, spaces collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    text = URL.sub(URL_PLACEHOLDER, text)
+    text = HANDLE.sub(USER_PLACEHOLDER, text)
+    text = emoji.replace_emoji(text, replace=_emoji_token)
+    text = _ELONGATION.sub(r"\1\1", text)
+    return _SPACES.sub(" ", text).strip()
