@@ -28,3 +28,7 @@ class _DiscoveredCommands(click.Group):
 @click.version_option(package_name="snowball-streams")
 def cli() -> None:
     """Snowball: catch a growing wave of negative sentiment about a brand before it becomes a crisis."""
+
+
+if __name__ == "__main__":  # ``python -m streams.cli.main``: how the demo starts its worker
+    cli()

@@ -1,0 +1,90 @@
+"""The Faust application: topics, tables and three short agents around ``Stages``.
+
+Keys make every stateful step partition-local: ``mentions.raw`` is keyed by mention id (the
+``seen-mentions`` table deduplicates by id), the later topics by brand id (the
+``detector-state`` table holds one detector state per brand). Tables are changelog-backed, so a
+restart or a rebalance restores them from Kafka.
+"""
+
+from __future__ import annotations
+
+import faust
+
+from streams.app.stages import Origin, Output, Stages
+from streams.kafka.admin import TopicSpec
+from streams.settings import Settings
+
+SEEN_TABLE = "seen-mentions"
+DETECTOR_TABLE = "detector-state"
+
+
+def _origin(event: faust.EventT) -> Origin:
+    message = event.message
+    return Origin(message.topic, message.partition, message.offset, message.key)
+
+
+def _faust_settings(settings: Settings, bootstrap: str) -> dict:
+    conf = dict(
+        broker=f"kafka://{bootstrap}",
+        store="memory://",
+        topic_partitions=settings.topics.partitions,
+        topic_replication_factor=settings.topics.replication_factor,
+        topic_disable_leader=True,
+        web_enabled=False,
+        consumer_auto_offset_reset="earliest",
+        table_standby_replicas=0,
+        datadir=str(settings.data_dir),
+    )
+    if settings.embedded_profile:
+        # Tansu joins groups slowly with defaults (~30 s); one local worker wants short timeouts.
+        conf.update(broker_session_timeout=6.0, broker_heartbeat_interval=1.0, broker_rebalance_timeout=10.0,
+                    broker_commit_interval=1.0, stream_recovery_delay=0.0, producer_linger=0.005)
+    return conf
+
+
+def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
+    app = faust.App(settings.app_id, **_faust_settings(settings, bootstrap))
+    names = settings.topics
+    topic = {
+        role: app.topic(getattr(names, role), key_type=bytes, value_type=bytes, key_serializer="raw",
+                        value_serializer="raw", partitions=names.partitions)
+        for role in ("raw", "enriched", "classified", "alerts", "dead_letter")
+    }
+    json_schema = faust.Schema(key_type=str, value_type=dict, key_serializer="json", value_serializer="json")
+    seen = app.Table(SEEN_TABLE, schema=json_schema, partitions=names.partitions)
+    detector_states = app.Table(DETECTOR_TABLE, schema=json_schema, partitions=names.partitions)
+
+    async def send(outputs: list[Output]) -> None:
+        for out in outputs:
+            await topic[out.role].send(key=out.key, value=out.value)
+
+    @app.agent(topic["raw"], name="enrich")
+    async def enrich(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            with stages.metrics.stage_timer("enrich"):
+                await send(stages.enrich(event.value, _origin(event), seen))
+
+    @app.agent(topic["enriched"], name="classify")
+    async def classify(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(settings.classify_batch_size, within=0.05):
+            with stages.metrics.stage_timer("classify"):
+                await send(stages.classify([(e.value, _origin(e)) for e in events]))
+
+    @app.agent(topic["classified"], name="detect")
+    async def detect(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            with stages.metrics.stage_timer("detect"):
+                await send(stages.detect(event.value, _origin(event), detector_states))
+
+    app.snowball_topic_specs = topic_specs(settings)
+    return app
+
+
+def topic_specs(settings: Settings) -> list[TopicSpec]:
+    """Every topic the worker reads or writes, Faust's changelogs included."""
+    names = settings.topics
+    specs = [TopicSpec(getattr(names, role), names.partitions, names.replication_factor)
+             for role in ("raw", "enriched", "classified", "alerts", "dead_letter")]
+    specs += [TopicSpec(f"{settings.app_id}-{table}-changelog", names.partitions, names.replication_factor,
+                        compacted=True) for table in (SEEN_TABLE, DETECTOR_TABLE)]
+    return specs

@@ -1,0 +1,165 @@
+"""What each agent does to one record, without Faust: decode, call the core, encode.
+
+Agents hand these methods the raw bytes of an event and the table they own (any mutable
+mapping: a Faust table live, a dict in tests and replays) and send what comes back. Anything
+that cannot be processed becomes a dead-letter output with its reason and original bytes, so
+a partition never stops on a bad record.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass
+
+from streams.classification import Classifier
+from streams.detection import SnowballDetector
+from streams.enrichment import Enricher
+from streams.metrics import PipelineMetrics
+from streams.models import (
+    ClassifiedMention,
+    DeadLetter,
+    EnrichedMention,
+    InvalidMention,
+    RawMention,
+)
+from streams.serialization import Codec, DecodeError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record came from, for dead letters."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A record to send: ``role`` is a field of TopicSettings (enriched, classified, alerts, dead_letter)."""
+
+    role: str
+    key: bytes | None
+    value: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Codecs:
+    raw: Codec
+    enriched: Codec
+    classified: Codec
+    alerts: Codec
+    dead_letter: Codec
+
+
+def _brand_key(brand_id: str) -> bytes:
+    return brand_id.encode("utf-8")
+
+
+class Stages:
+    def __init__(
+        self,
+        codecs: Codecs,
+        enricher: Enricher,
+        classifier: Classifier,
+        detector: SnowballDetector,
+        metrics: PipelineMetrics,
+        wall_clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+    ) -> None:
+        self.codecs = codecs
+        self.enricher = enricher
+        self.classifier = classifier
+        self.detector = detector
+        self.metrics = metrics
+        self.wall_clock_ms = wall_clock_ms
+
+    # -- dead letters ------------------------------------------------------------------------
+    def dead_letter(self, stage: str, reason: str, error: str, origin: Origin, value: bytes | None) -> Output:
+        self.metrics.record_dead_letter(stage, reason)
+        # The reason and position only: message text never goes to the logs.
+        log.warning("dead-lettered %s/%d@%d at %s: %s", origin.topic, origin.partition, origin.offset, stage, reason)
+        record = DeadLetter(
+            stage=stage, reason=reason, error=error[:2000], topic=origin.topic, partition=origin.partition,
+            offset=origin.offset, failed_at=self.wall_clock_ms(), key=origin.key, value=value,
+        )
+        return Output("dead_letter", origin.key, self.codecs.dead_letter.encode(record.to_record()))
+
+    # -- enrich ------------------------------------------------------------------------------
+    def enrich(self, value: bytes, origin: Origin, seen: MutableMapping[str, int]) -> list[Output]:
+        """Raw mention -> one enriched mention per brand; ``seen`` (keyed by mention id) drops redeliveries."""
+        try:
+            raw = RawMention.from_record(self.codecs.raw.decode(value))
+        except DecodeError as exc:
+            return [self.dead_letter("enrich", exc.reason, str(exc), origin, value)]
+        except (TypeError, ValueError, KeyError) as exc:
+            return [self.dead_letter("enrich", "invalid_mention", f"{type(exc).__name__}: {exc}", origin, value)]
+        if raw.id in seen:
+            return []
+        try:
+            enriched = self.enricher.enrich(raw)
+        except InvalidMention as exc:
+            return [self.dead_letter("enrich", exc.reason, str(exc), origin, value)]
+        except Exception as exc:  # a bug must not stop the partition: keep the record, log, go on
+            log.exception("enrichment failed for %s/%d@%d", origin.topic, origin.partition, origin.offset)
+            return [self.dead_letter("enrich", "processing_error", f"{type(exc).__name__}: {exc}", origin, value)]
+        seen[raw.id] = raw.created_at
+        if not enriched:
+            self.metrics.record_unmatched()
+        return [
+            Output("enriched", _brand_key(e.enrichment.brand_id), self.codecs.enriched.encode(e.to_record()))
+            for e in enriched
+        ]
+
+    # -- classify ----------------------------------------------------------------------------
+    def classify(self, batch: Sequence[tuple[bytes, Origin]]) -> list[Output]:
+        """A batch of enriched mentions -> classified mentions, same keys (brand ids)."""
+        outputs: list[Output] = []
+        decoded: list[EnrichedMention] = []
+        for value, origin in batch:
+            try:
+                decoded.append(EnrichedMention.from_record(self.codecs.enriched.decode(value)))
+            except DecodeError as exc:
+                outputs.append(self.dead_letter("classify", exc.reason, str(exc), origin, value))
+            except (TypeError, ValueError, KeyError) as exc:
+                outputs.append(self.dead_letter("classify", "invalid_record", f"{type(exc).__name__}: {exc}",
+                                                origin, value))
+        if not decoded:
+            return outputs
+        classifications = self.classifier.classify(
+            [e.mention.text for e in decoded], [e.mention.lang_hint for e in decoded]
+        )
+        for enriched, classification in zip(decoded, classifications, strict=True):
+            classified = ClassifiedMention(enriched.mention, enriched.enrichment, classification)
+            self.metrics.record_classified(classified)
+            outputs.append(
+                Output("classified", _brand_key(classified.brand_id),
+                       self.codecs.classified.encode(classified.to_record()))
+            )
+        return outputs
+
+    # -- detect ------------------------------------------------------------------------------
+    def detect(self, value: bytes, origin: Origin, states: MutableMapping[str, dict]) -> list[Output]:
+        """Classified mention -> alerts; ``states`` holds one detector state per brand id."""
+        try:
+            classified = ClassifiedMention.from_record(self.codecs.classified.decode(value))
+        except DecodeError as exc:
+            return [self.dead_letter("detect", exc.reason, str(exc), origin, value)]
+        except (TypeError, ValueError, KeyError) as exc:
+            return [self.dead_letter("detect", "invalid_record", f"{type(exc).__name__}: {exc}", origin, value)]
+        brand_id = classified.brand_id
+        try:
+            state, alerts = self.detector.process(states.get(brand_id), classified)
+        except Exception as exc:
+            log.exception("detection failed for %s/%d@%d", origin.topic, origin.partition, origin.offset)
+            return [self.dead_letter("detect", "processing_error", f"{type(exc).__name__}: {exc}", origin, value)]
+        states[brand_id] = state  # assignment writes the table's changelog
+        outputs = []
+        for alert in alerts:
+            self.metrics.record_alert(alert)
+            outputs.append(Output("alerts", _brand_key(alert.brand_id), self.codecs.alerts.encode(alert.to_record())))
+        return outputs

@@ -1,0 +1,32 @@
+"""Build the stages of one process from its settings."""
+
+from __future__ import annotations
+
+from streams.classification import load_classifier
+from streams.detection import SnowballDetector
+from streams.enrichment import BrandCatalog, Enricher
+from streams.metrics import PipelineMetrics
+from streams.serialization import TOPIC_SCHEMAS, SchemaStore, make_codec
+from streams.settings import Settings
+from streams.app.stages import Codecs, Stages
+
+
+def build_codecs(settings: Settings, registry: object | None = None) -> Codecs:
+    store = SchemaStore(settings.schema_dir)
+    return Codecs(
+        **{
+            role: make_codec(store, schema, getattr(settings.topics, role), settings.schema_registry_url, registry)
+            for role, schema in TOPIC_SCHEMAS.items()
+        }
+    )
+
+
+def build_stages(settings: Settings, metrics: PipelineMetrics | None = None) -> Stages:
+    catalog = BrandCatalog.from_yaml(settings.brands_file)
+    return Stages(
+        codecs=build_codecs(settings),
+        enricher=Enricher(catalog),
+        classifier=load_classifier(settings.model_dir),
+        detector=SnowballDetector(),
+        metrics=metrics or PipelineMetrics(catalog.ids),
+    )

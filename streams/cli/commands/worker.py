@@ -1,0 +1,56 @@
+"""snowball worker: run the enrichment, classification and detection agents."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+
+import click
+
+from streams.cli.options import build_settings, settings_options
+
+
+@click.command(name="worker")
+@settings_options
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Classifier model directory (default: the built-in model). [env SNOWBALL_MODEL_DIR]")
+@click.option("--metrics-port", type=int, help="Port of /metrics; 0 disables it. [env SNOWBALL_METRICS_PORT]")
+@click.option("--partitions", type=int, help="Partitions of pipeline topics and tables. [env SNOWBALL_TOPICS__PARTITIONS]")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+def command(**flags: object) -> None:
+    """Run the agents against the configured Kafka (or an embedded broker when none is configured).
+
+    Creates missing topics (Faust's changelogs included) with the partition counts it needs,
+    serves Prometheus metrics, and stops cleanly on SIGTERM or Ctrl-C.
+    """
+    import faust
+
+    from streams.app import build_stages, create_app, topic_specs
+    from streams.kafka.admin import ensure_topics
+    from streams.kafka.embedded import EmbeddedBroker
+    from streams.metrics import PipelineMetrics
+    from streams.enrichment import BrandCatalog
+
+    partitions = flags.pop("partitions")
+    settings = build_settings(**flags)
+    if partitions:
+        settings.topics.partitions = partitions
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    with contextlib.ExitStack() as stack:
+        bootstrap = settings.broker
+        if not bootstrap:
+            broker = stack.enter_context(EmbeddedBroker())
+            bootstrap = broker.bootstrap
+            settings.embedded_profile = True
+            click.echo(f"no --broker given: embedded broker on {bootstrap} (in-memory, gone on exit)", err=True)
+        metrics = PipelineMetrics(BrandCatalog.from_yaml(settings.brands_file).ids)
+        stages = build_stages(settings, metrics)
+        if settings.metrics_port:
+            metrics.serve(settings.metrics_port, settings.metrics_host)
+        created = ensure_topics(bootstrap, topic_specs(settings))
+        if created:
+            logging.getLogger("snowball").info("created topics: %s", ", ".join(sorted(created)))
+        app = create_app(settings, bootstrap, stages)
+        worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True, redirect_stdouts=False)
+        worker.execute_from_commandline()

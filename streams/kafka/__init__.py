@@ -1,0 +1,1 @@
+"""Kafka plumbing: the embedded broker, topic administration, plain producers and consumers."""

@@ -1,0 +1,91 @@
+"""Plain confluent-kafka producers and consumers for the CLI, the demo and tests."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+
+from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, Message, Producer, TopicPartition
+
+
+class DeliveryFailed(RuntimeError):
+    pass
+
+
+def make_producer(bootstrap: str, **extra: object) -> Producer:
+    conf = {"bootstrap.servers": bootstrap, "linger.ms": 5, "compression.type": "none", "log_level": 0}
+    conf.update(extra)
+    return Producer(conf)
+
+
+def produce_all(producer: Producer, topic: str, records: Iterable[tuple[bytes | None, bytes]],
+                flush_timeout: float = 30.0) -> int:
+    """Produce (key, value) pairs and wait for every delivery; raises if any failed."""
+    errors: list[str] = []
+
+    def on_delivery(err: KafkaError | None, _msg: Message) -> None:
+        if err is not None:
+            errors.append(str(err))
+
+    count = 0
+    for key, value in records:
+        while True:
+            try:
+                producer.produce(topic, key=key, value=value, on_delivery=on_delivery)
+                break
+            except BufferError:  # local queue full: let deliveries drain, then retry this record
+                producer.poll(0.05)
+        producer.poll(0)
+        count += 1
+    remaining = producer.flush(flush_timeout)
+    if remaining:
+        raise DeliveryFailed(f"{remaining} records still undelivered after {flush_timeout}s")
+    if errors:
+        raise DeliveryFailed(f"{len(errors)} deliveries failed, first: {errors[0]}")
+    return count
+
+
+def make_consumer(bootstrap: str, topics: list[str], from_beginning: bool = True, timeout: float = 10.0,
+                  **extra: object) -> Consumer:
+    """A reader assigned every partition of ``topics``: no consumer group, so no join to wait for.
+
+    Readers (tail, the demo, tests) want everything, not a share of it; a group join also takes
+    tens of seconds on the embedded broker.
+    """
+    conf = {
+        "bootstrap.servers": bootstrap,
+        "group.id": f"snowball-reader-{uuid.uuid4().hex[:8]}",  # required by librdkafka, never joined
+        "enable.auto.commit": False,
+        "log_level": 0,
+    }
+    conf.update(extra)
+    consumer = Consumer(conf)
+    metadata = consumer.list_topics(timeout=timeout)
+    start = OFFSET_BEGINNING if from_beginning else OFFSET_END
+    partitions = []
+    for topic in topics:
+        meta = metadata.topics.get(topic)
+        if meta is None or meta.error is not None:
+            raise ValueError(f"topic {topic!r} does not exist on {bootstrap}")
+        partitions += [TopicPartition(topic, p, start) for p in sorted(meta.partitions)]
+    consumer.assign(partitions)
+    return consumer
+
+
+def poll_messages(consumer: Consumer, timeout: float, idle_timeout: float | None = None) -> Iterator[Message]:
+    """Messages until ``timeout`` seconds pass, or ``idle_timeout`` seconds pass without one."""
+    deadline = time.monotonic() + timeout
+    last = time.monotonic()
+    while time.monotonic() < deadline:
+        msg = consumer.poll(0.2)
+        if msg is None:
+            if idle_timeout is not None and time.monotonic() - last > idle_timeout:
+                return
+            continue
+        if msg.error():
+            if msg.error().code() in (KafkaError._PARTITION_EOF, KafkaError.UNKNOWN_TOPIC_OR_PART):
+                continue
+            raise RuntimeError(f"consumer error: {msg.error()}")
+        last = time.monotonic()
+        yield msg
