@@ -2,14 +2,57 @@
 
 Field names are those of the Avro schema ``snowball.RawMention``; ``created_at`` may be an
 ISO-8601 string (with or without offset; naive means UTC) or epoch milliseconds.
+
+Two entry points raise ``InvalidMention(reason, detail)``, ``reason`` being one of ``REASONS``
+(fixed codes: metric labels and dead-letter reasons):
+
+- ``parse_raw_mention(obj, now_ms=...)`` for a decoded JSON object (the import path), and
+  ``parse_raw_mention_json(data, now_ms=...)`` for its bytes (invalid UTF-8, bad JSON);
+- ``validate_raw_mention(mention, now_ms=...)`` for a ``RawMention`` decoded from Avro or
+  built by a source adapter.
+
+There is no clock here: the caller passes ``now_ms`` (wall clock, epoch ms) to reject posts
+from the far future; without it only a fixed upper bound applies. Posts dated before social
+media existed (``MentionLimits.min_created_at_ms``) are rejected too: mostly epoch seconds
+read as milliseconds.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import json
+import math
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
 from typing import Any
 
 from streams.models.mention import Author, Engagement, RawMention
+
+REASONS = (
+    "not_an_object",
+    "bad_json",
+    "invalid_utf8",
+    "missing_field",
+    "wrong_type",
+    "bad_timestamp",
+    "timestamp_too_old",
+    "timestamp_in_future",
+    "text_too_long",
+    "field_too_long",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionLimits:
+    """What a valid raw mention stays within."""
+
+    max_text_chars: int = 40_000  # a Reddit self post; a long X post is 25,000
+    max_field_chars: int = 2_048  # ids, handles, urls, hints
+    min_created_at_ms: int = 1_072_915_200_000  # 2004-01-01T00:00:00Z, before Facebook, Reddit and Twitter
+    max_future_ms: int = 24 * 3_600_000  # clock skew tolerated past ``now_ms``
+    max_created_at_ms: int = 4_102_444_800_000  # 2100-01-01T00:00:00Z, the bound when no ``now_ms`` is given
+
+
+DEFAULT_LIMITS = MentionLimits()
 
 
 class InvalidMention(ValueError):
@@ -29,6 +72,8 @@ def parse_timestamp_ms(value: Any) -> int:
     if isinstance(value, bool):
         raise InvalidMention("bad_timestamp", f"created_at must be a time, got {value!r}")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise InvalidMention("bad_timestamp", f"created_at must be a finite number, got {value!r}")
         return int(value)
     if isinstance(value, str):
         text = value.strip()
@@ -39,8 +84,11 @@ def parse_timestamp_ms(value: Any) -> int:
         except ValueError:
             parsed = _parse_loose(text)
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return int(parsed.timestamp() * 1000)
+            parsed = parsed.replace(tzinfo=UTC)
+        try:
+            return int(parsed.timestamp() * 1000)
+        except (OverflowError, ValueError, OSError):
+            raise InvalidMention("bad_timestamp", f"created_at is out of range: {text!r}") from None
     raise InvalidMention("bad_timestamp", f"created_at must be ISO-8601 or epoch ms, got {value!r}")
 
 
@@ -72,7 +120,7 @@ def _count(value: Any, name: str) -> int:
         return 0
     try:
         count = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidMention("wrong_type", f"{name} must be a whole number, got {value!r}") from None
     return max(count, 0)
 
@@ -83,8 +131,28 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def parse_raw_mention(obj: Any) -> RawMention:
+def parse_raw_mention_json(
+    data: bytes | str, *, now_ms: int | None = None, limits: MentionLimits = DEFAULT_LIMITS
+) -> RawMention:
+    """Decode one JSON document (strict UTF-8) and validate it as a raw mention."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidMention("invalid_utf8", f"not UTF-8 at byte {exc.start}") from None
+    try:
+        obj = json.loads(data)
+    except ValueError as exc:
+        raise InvalidMention("bad_json", f"not JSON: {exc.msg} at {exc.pos}") from None
+    return parse_raw_mention(obj, now_ms=now_ms, limits=limits)
+
+
+def parse_raw_mention(obj: Any, *, now_ms: int | None = None, limits: MentionLimits = DEFAULT_LIMITS) -> RawMention:
     """Validate one decoded JSON object and build a ``RawMention``."""
+    return validate_raw_mention(_build(obj), now_ms=now_ms, limits=limits)
+
+
+def _build(obj: Any) -> RawMention:
     if not isinstance(obj, dict):
         raise InvalidMention("not_an_object", f"a mention is a JSON object, got {type(obj).__name__}")
     text = obj.get("text")
@@ -120,3 +188,67 @@ def parse_raw_mention(obj: Any) -> RawMention:
         from_brand_account=_flag(obj.get("from_brand_account", False)),
         **{name: _string(obj, name, required=False) for name in _OPTIONAL_STRINGS},
     )
+
+
+_COUNTS = tuple(f.name for f in fields(Engagement))
+
+
+def _check_string(value: Any, name: str, *, optional: bool, max_chars: int) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise InvalidMention("wrong_type", f"{name} must be a string, got {type(value).__name__}")
+    if len(value) > max_chars:
+        raise InvalidMention("text_too_long" if name == "text" else "field_too_long",
+                             f"{name} has {len(value)} characters, the limit is {max_chars}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates, from "\\ud800" escapes or a bad decoder
+        raise InvalidMention("invalid_utf8", f"{name} is not valid Unicode at character {exc.start}") from None
+
+
+def _check_count(value: Any, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidMention("wrong_type", f"{name} must be a whole number, got {type(value).__name__}")
+    if value < 0:
+        raise InvalidMention("wrong_type", f"{name} must not be negative, got {value}")
+
+
+def validate_raw_mention(
+    mention: RawMention, *, now_ms: int | None = None, limits: MentionLimits = DEFAULT_LIMITS
+) -> RawMention:
+    """Check a raw mention from any path; return it unchanged or raise ``InvalidMention``."""
+    if mention.id == "" or mention.id is None:
+        raise InvalidMention("missing_field", "id is required")
+    _check_string(mention.id, "id", optional=False, max_chars=limits.max_field_chars)
+    _check_string(mention.source, "source", optional=False, max_chars=limits.max_field_chars)
+    _check_string(mention.text, "text", optional=False, max_chars=limits.max_text_chars)
+    for name in _OPTIONAL_STRINGS:
+        _check_string(getattr(mention, name), name, optional=True, max_chars=limits.max_field_chars)
+    if not isinstance(mention.from_brand_account, bool):
+        raise InvalidMention("wrong_type", "from_brand_account must be a boolean")
+    author = mention.author
+    if author is not None:
+        if not isinstance(author, Author):
+            raise InvalidMention("wrong_type", "author must be an object")
+        _check_string(author.id, "author.id", optional=False, max_chars=limits.max_field_chars)
+        _check_string(author.handle, "author.handle", optional=True, max_chars=limits.max_field_chars)
+        _check_count(author.followers, "author.followers")
+        if not isinstance(author.verified, bool):
+            raise InvalidMention("wrong_type", "author.verified must be a boolean")
+    if not isinstance(mention.engagement, Engagement):
+        raise InvalidMention("wrong_type", "engagement must be an object")
+    for name in _COUNTS:
+        _check_count(getattr(mention.engagement, name), f"engagement.{name}")
+    _check_created_at(mention.created_at, now_ms, limits)
+    return mention
+
+
+def _check_created_at(created_at: Any, now_ms: int | None, limits: MentionLimits) -> None:
+    if isinstance(created_at, bool) or not isinstance(created_at, int):
+        raise InvalidMention("wrong_type", f"created_at must be epoch milliseconds, got {type(created_at).__name__}")
+    if created_at < limits.min_created_at_ms:
+        raise InvalidMention("timestamp_too_old", f"created_at {created_at} is before social media existed")
+    latest = limits.max_created_at_ms if now_ms is None else now_ms + limits.max_future_ms
+    if created_at > latest:
+        raise InvalidMention("timestamp_in_future", f"created_at {created_at} is after {latest}")
