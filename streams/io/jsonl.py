@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,5 +31,9 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
 
 def _default(value: Any) -> Any:
     if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
+        # Dead letters carry original bytes: readable when they are text, lossless when not.
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return "base64:" + base64.b64encode(value).decode("ascii")
     return str(value)
