@@ -1,0 +1,103 @@
+"""The agents' per-record work, without Kafka: same cores, plain dicts for tables."""
+
+from __future__ import annotations
+
+from streams.app.stages import Origin, Output, Stages
+from streams.models import Alert, DeadLetter, Severity
+from streams.scenarios import build_scenario
+from tests.support import make_stages
+
+
+def run_pipeline(stages: Stages, values: list[bytes]) -> tuple[list[Output], dict, dict]:
+    """Every value through enrich -> classify -> detect, like the three agents in a row."""
+    seen: dict = {}
+    states: dict = {}
+    outputs: list[Output] = []
+    for offset, value in enumerate(values):
+        for out in stages.enrich(value, Origin("mentions.raw", 0, offset), seen):
+            if out.role != "enriched":
+                outputs.append(out)
+                continue
+            for classified in stages.classify([(out.value, Origin("mentions.enriched", 0, offset))]):
+                if classified.role != "classified":
+                    outputs.append(classified)
+                    continue
+                outputs.append(classified)
+                outputs += stages.detect(classified.value, Origin("mentions.classified", 0, offset), states)
+    return outputs, seen, states
+
+
+def alerts_of(stages: Stages, outputs: list[Output]) -> list[Alert]:
+    return [Alert.from_record(stages.codecs.alerts.decode(o.value)) for o in outputs if o.role == "alerts"]
+
+
+def test_the_demo_scenario_alerts_on_the_snowball_and_not_on_sporadic_critics():
+    stages, _ = make_stages()
+    values = [stages.codecs.raw.encode(m.to_record()) for m in build_scenario("demo")]
+    outputs, _, states = run_pipeline(stages, values)
+    alerts = alerts_of(stages, outputs)
+    snowball = [a for a in alerts if a.kind == "snowball"]
+    assert {a.brand_id for a in snowball} == {"acme"}
+    assert max(a.severity.rank for a in snowball) >= Severity.WARNING.rank
+    assert set(states) == {"acme", "globex"}  # one detector state per brand, in the table
+
+
+def test_outputs_are_keyed_by_brand_for_partition_local_state():
+    stages, _ = make_stages()
+    mention = build_scenario("demo")[0]
+    outputs = stages.enrich(stages.codecs.raw.encode(mention.to_record()), Origin("mentions.raw", 0, 0), {})
+    assert outputs and all(o.role == "enriched" for o in outputs)
+    assert {o.key for o in outputs} <= {b"acme", b"globex"}
+
+
+def test_a_malformed_record_is_dead_lettered_and_the_next_one_flows():
+    stages, metrics = make_stages()
+    good = build_scenario("demo")[:5]
+    values = [b"\x00garbage"] + [stages.codecs.raw.encode(m.to_record()) for m in good]
+    outputs, seen, _ = run_pipeline(stages, values)
+    letters = [DeadLetter.from_record(stages.codecs.dead_letter.decode(o.value))
+               for o in outputs if o.role == "dead_letter"]
+    assert len(letters) == 1
+    assert letters[0].reason == "not_avro" and letters[0].stage == "enrich"
+    assert letters[0].value == b"\x00garbage" and letters[0].offset == 0
+    assert letters[0].failed_at == 1_800_000_000_000
+    assert len(seen) == 5 and sum(o.role == "classified" for o in outputs) >= 5
+
+
+def test_a_redelivered_mention_is_processed_once():
+    stages, _ = make_stages()
+    value = stages.codecs.raw.encode(build_scenario("demo")[0].to_record())
+    seen: dict = {}
+    first = stages.enrich(value, Origin("mentions.raw", 0, 0), seen)
+    again = stages.enrich(value, Origin("mentions.raw", 0, 1), seen)
+    assert first and again == []
+
+
+def test_a_record_that_breaks_the_detector_is_dead_lettered_not_fatal():
+    stages, _ = make_stages()
+
+    class Broken:
+        def process(self, state, mention):
+            raise RuntimeError("bug")
+
+    stages.detector = Broken()
+    value = stages.codecs.raw.encode(build_scenario("demo")[0].to_record())
+    enriched = stages.enrich(value, Origin("mentions.raw", 0, 0), {})[0]
+    classified = stages.classify([(enriched.value, Origin("mentions.enriched", 0, 0))])[0]
+    out = stages.detect(classified.value, Origin("mentions.classified", 2, 9), {})
+    assert [o.role for o in out] == ["dead_letter"]
+    letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[0].value))
+    assert (letter.stage, letter.reason, letter.partition, letter.offset) == ("detect", "processing_error", 2, 9)
+
+
+def test_classify_batches_keep_order_and_dead_letter_only_the_bad_ones():
+    stages, _ = make_stages()
+    mentions = build_scenario("demo")[:4]
+    enriched = [stages.enrich(stages.codecs.raw.encode(m.to_record()), Origin("r", 0, i), {})[0].value
+                for i, m in enumerate(mentions)]
+    batch = [(enriched[0], Origin("e", 0, 0)), (b"junk", Origin("e", 0, 1))] + [
+        (v, Origin("e", 0, i + 2)) for i, v in enumerate(enriched[1:])]
+    out = stages.classify(batch)
+    assert [o.role for o in out].count("dead_letter") == 1
+    ids = [stages.codecs.classified.decode(o.value)["mention"]["id"] for o in out if o.role == "classified"]
+    assert ids == [m.id for m in mentions]
