@@ -1,6 +1,5 @@
 """Codecs, and the contract that the .avsc files alone decode every topic."""
 
-import io
 import json
 
 import fastavro
@@ -13,18 +12,9 @@ from streams.scenarios import build_scenario
 from streams.serialization import DecodeError, SchemaStore, SingleObjectCodec, make_codec
 from streams.settings import Settings
 from tests.conftest import REPO
+from tests.support import plain_fastavro_decode
 
 SCHEMA_DIR = REPO / "schemas"
-
-
-def plain_fastavro_decode(data: bytes) -> dict:
-    """What a downstream consumer with nothing but the .avsc files and fastavro does."""
-    assert data[:2] == b"\xc3\x01", "single-object marker"
-    by_fp = {}
-    for path in SCHEMA_DIR.glob("*.avsc"):
-        schema = load_schema(str(path))
-        by_fp[bytes.fromhex(fingerprint(to_parsing_canonical_form(schema), "CRC-64-AVRO"))] = schema
-    return fastavro.schemaless_reader(io.BytesIO(data[10:]), by_fp[data[2:10]], None)
 
 
 def sample_records() -> dict[str, dict]:
