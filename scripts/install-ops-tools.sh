@@ -38,5 +38,10 @@ if ! apt-cache show "${missing_packages[@]}" >/dev/null 2>&1; then
 fi
 # The packages' post-install scripts try to start daemons; policy-rc.d and the absence of a
 # running init keep them from starting, so nothing listens on 9090/9093 behind the tests' back.
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/null
+install() { "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/null; }
+if ! install; then
+    # Stale package lists point at versions the mirror no longer has: refresh once and retry.
+    "${SUDO[@]}" apt-get update -qq
+    install
+fi
 echo "install-ops-tools: installed ${missing_packages[*]}"
