@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from streams.classification.base import Classifier
-from streams.classification.baseline import LexiconClassifier
+from streams.classification.rules import RuleClassifier
 
 
 def load_classifier(model_dir: Path | None = None) -> Classifier:
-    """The built-in model, or the model saved in ``model_dir``."""
+    """The shipped rule model, or the model saved in ``model_dir`` (by ``snowball train`` or an ONNX export)."""
     if model_dir is None:
-        return LexiconClassifier()
-    raise NotImplementedError(f"loading a model from {model_dir} is not supported yet")
+        return RuleClassifier()
+    from streams.classification.loading import load_model_dir
+
+    return load_model_dir(Path(model_dir))
 
 
-__all__ = ["Classifier", "LexiconClassifier", "load_classifier"]
+__all__ = ["Classifier", "RuleClassifier", "load_classifier"]
