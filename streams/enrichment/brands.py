@@ -82,6 +82,9 @@ class Brand:
             yield term, Role.EXCLUSION, None
 
 
+_PLURAL_ROLES = (Role.TOPIC, Role.CONTEXT)
+
+
 @dataclass(slots=True)
 class _Found:
     """What the text holds for one brand."""
@@ -154,9 +157,11 @@ class BrandCatalog:
                     self._owners.setdefault(folded, []).append((brand.id, role, topic))
         alternatives = sorted(self._owners, key=len, reverse=True)
         # A lookahead at each word start finds overlapping terms ("acme mobile" and "mobile");
-        # the negative lookbehind keeps the alternation from being tried inside words.
+        # the negative lookbehind keeps the alternation from being tried inside words. The
+        # optional "s"/"x" lets topic and context terms match French and English plurals
+        # ("bagages", "delays"); names never do: "apples" is not Apple.
         self._matcher = re.compile(
-            r"(?<![\w@#])(?=(" + "|".join(re.escape(t) for t in alternatives) + r")(?!\w))"
+            r"(?<![\w@#])(?=(" + "|".join(re.escape(t) for t in alternatives) + r")([sx]?)(?!\w))"
         )
 
     @classmethod
@@ -181,8 +186,10 @@ class BrandCatalog:
         found: dict[str, _Found] = {}
         order: list[str] = []
         for m in self._matcher.finditer(fold(text)):
-            term = m.group(1)
+            term, plural = m.group(1), bool(m.group(2))
             for brand_id, role, topic in self._owners[term]:
+                if plural and role not in _PLURAL_ROLES:
+                    continue
                 entry = found.setdefault(brand_id, _Found())
                 if role is Role.NAME:
                     entry.names += 1

@@ -37,6 +37,7 @@ from streams.models import EnrichedMention, Enrichment
 
 State = dict[str, Any]
 HOUR_MS = 3_600_000
+_COUNTER = {Relation.REPLY: "replies", Relation.REPOST: "reposts", Relation.QUOTE: "quotes"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ def _add(stats: dict[str, Any] | None, t: int, followers: int, relation: Relatio
     if relation is Relation.POST:
         stats["root_seen"] = True
     else:
-        stats[relation.value + "s"] += 1
+        stats[_COUNTER[relation]] += 1
     return stats
 
 
