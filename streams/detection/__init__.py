@@ -1,6 +1,6 @@
 """Detection: tell a snowball of negative mentions from sporadic critics, in event time."""
 
 from streams.detection.config import DetectorConfig
-from streams.detection.snowball import SnowballDetector, State
+from streams.detection.snowball import GAUGES, SnowballDetector, State
 
-__all__ = ["DetectorConfig", "SnowballDetector", "State"]
+__all__ = ["GAUGES", "DetectorConfig", "SnowballDetector", "State"]

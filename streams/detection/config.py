@@ -1,23 +1,90 @@
-"""Detector knobs, in event-time units."""
+"""Detector knobs, in event-time units. Every threshold the detector uses lives here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 MINUTE_MS = 60_000
+HOUR_MS = 60 * MINUTE_MS
 
 
 @dataclass(frozen=True, slots=True)
 class DetectorConfig:
+    # Time grid.
     bucket_ms: int = 10 * MINUTE_MS
-    window_buckets: int = 6  # the "now" window the detector judges: 1 hour
-    baseline_alpha: float = 0.05  # EWMA weight of each closed bucket
-    baseline_floor: float = 0.5  # negatives per bucket assumed at least, so a quiet brand is not hair-trigger
-    min_negatives: int = 12  # negatives in the window before any alert
-    min_authors: int = 8  # distinct negative authors in the window before any alert
-    max_author_share: float = 0.3  # above this, one voice dominates: a troll, not a snowball
-    watch_ratio: float = 3.0  # window negatives / expected
-    warning_ratio: float = 6.0
-    critical_ratio: float = 12.0
-    resolve_ratio: float = 1.5  # hysteresis: resolve only well below the watch level
+    horizon_buckets: int = 36  # the GLR scans change points up to 6 hours back
+    detail_buckets: int = 6  # authors, terms and topics are kept for the last hour only
+    min_window_buckets: int = 3  # shortest window the GLR judges: 30 minutes
+    eval_interval_ms: int = MINUTE_MS  # full evaluation at most once per event-time minute
+
+    # Seasonal baseline (expected independent negative voices per bucket).
+    prior_voices_per_hour: float = 1.0
+    prior_weight_buckets: float = 6.0  # how many buckets the prior counts for while learning
+    level_memory_buckets: float = 144.0  # level EWMA memory: one day
+    hour_memory_days: float = 7.0  # each hour-of-day factor remembers about a week of that hour
+    hour_prior_days: float = 2.0  # ...and moves away from flat only as that hour is seen on several days
+    weekday_memory_weeks: float = 4.0
+    learn_delay_buckets: int = 6  # a bucket is learned an hour after it closes, once it has been judged
+    min_expected_per_bucket: float = 0.05
+    max_dispersion: float = 4.0
+    fold_max_buckets: int = 7 * 144  # a silence longer than a week is folded as one week
+
+    # What counts as an independent negative voice.
+    author_half_life_ms: int = HOUR_MS
+    author_cap: float = 2.0  # an author counts for at most ~2 voices an hour: one troll is one voice
+    fingerprint_cap: float = 2.0  # the same text from many accounts (copy-paste bots) counts ~twice
+    repost_weight: float = 0.25  # a pure repost amplifies a complaint; it is not a new one
+
+    # Snowball severities: GLR statistic (log-likelihood ratio / dispersion) and rate ratio.
+    min_voices: float = 8.0
+    min_authors: int = 6
+    max_top_author_share: float = 0.34
+    watch_glr: float = 8.0
+    watch_ratio: float = 2.0
+    warning_glr: float = 16.0
+    warning_ratio: float = 2.0
+    warning_authors: int = 15
+    critical_glr: float = 40.0
+    critical_ratio: float = 4.0
+    critical_authors: int = 30
+    critical_doubling_min: float = 90.0  # critical needs growth still doubling faster than this
+    cold_start_ms: int = 3 * HOUR_MS  # no snowball alert before a brand has this much history at all
+    warmup_ms: int = 12 * HOUR_MS  # before this much history, a brand's rhythm is unknown: cap at watch...
+    warmup_warning_ratio: float = 6.0  # ...unless the surge is this many times the prior-shrunk baseline
+
+    # Lifecycle.
     update_interval_ms: int = 30 * MINUTE_MS  # same-severity updates at most this often
+    resolve_glr: float = 3.0
+    resolve_ratio: float = 1.5
+    resolve_hold_ms: int = 30 * MINUTE_MS  # calm must last this long before resolution (hysteresis)
+    reopen_window_ms: int = 2 * HOUR_MS  # a wave that flares up again this soon keeps its alert id
+
+    # Community-manager alerts.
+    answer_deadline_ms: int = 2 * HOUR_MS
+    complaint_intents: tuple[str, ...] = ("complaint", "urgent", "question")
+    repeat_count: int = 5  # negative mentions by one author...
+    repeat_window_ms: int = 24 * HOUR_MS  # ...within this long make a repeat critic
+    repeat_cooldown_ms: int = 24 * HOUR_MS
+    high_reach_followers: int = 100_000
+    very_high_reach_followers: int = 1_000_000
+    high_reach_cooldown_ms: int = 6 * HOUR_MS
+
+    # Cascade forecast (SEISMIC, Zhao et al. 2015).
+    seismic_theta: float = 0.242
+    seismic_s0_ms: int = 5 * MINUTE_MS
+    seismic_default_followers: int = 100
+
+    # Memory bounds (per brand state).
+    max_authors: int = 5000
+    max_fingerprints: int = 2000
+    max_seen_ids: int = 5000
+    max_cascades: int = 100
+    max_cascade_events: int = 200
+    max_roots: int = 500
+    max_pending: int = 1000
+    max_overdue: int = 500
+    overdue_retention_ms: int = 24 * HOUR_MS
+    max_vocab: int = 3000
+    vocab_half_life_ms: int = 24 * HOUR_MS
+    top_terms: int = 8
+    max_topics: int = 16

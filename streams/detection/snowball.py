@@ -1,164 +1,326 @@
-"""Snowball detector, first version: negative volume in an event-time window against a baseline.
+"""Snowball detector: is a brand's negative wave building, and how fast, in event time.
 
-State is one plain JSON-able dict per brand, so it lives in a Faust table (changelog-backed)
-keyed by brand id. ``process`` is pure: same state and mention in, same state and alerts out.
+State is one plain JSON-able dict per brand, so it lives in a Faust table keyed by brand id; topic
+sub-states live inside it. ``process`` is pure and deterministic: no clock, no randomness, no I/O. For
+speed it updates the state it is given in place and returns it; callers that need the old state keep a copy.
+
+Per mention the hot path only updates counters. The full evaluation (GLR scan, breadth, cascades, terms)
+runs at most once per event-time ``eval_interval_ms``, so a busy brand costs microseconds per mention.
 """
 
 from __future__ import annotations
 
-import copy
-from collections import Counter
 from typing import Any
 
+from streams.detection import care, cascades, seasonal, text
 from streams.detection.config import DetectorConfig
-from streams.models import Alert, AlertKind, ClassifiedMention, Severity
+from streams.detection.episodes import Lifecycle
+from streams.detection.memory import evict_lowest, evict_oldest_inserted
+from streams.detection.window import AMP, HIGH, NEG, NEW, REACH, RELAYS, TOTAL, VOICES, compute
+from streams.models import Alert, ClassifiedMention, Sentiment, Severity
 
 State = dict[str, Any]
+STATE_VERSION = 2
+GAUGES = ("score", "negative_share", "open_alerts_watch", "open_alerts_warning", "open_alerts_critical",
+          "unanswered_complaints", "volume_ratio", "distinct_authors")
+_STATS = ("mentions", "negatives", "late", "duplicates", "no_author", "no_brand", "brand_replies", "reset_old_state",
+          "answered_in_time", "answered_late", "pending_evicted", "overdue_evicted", "authors_evicted")
 
 
 class SnowballDetector:
     def __init__(self, config: DetectorConfig | None = None) -> None:
         self.config = config or DetectorConfig()
+        self.lifecycle = Lifecycle(self.config)
 
     def new_state(self) -> State:
         return {
-            "watermark": None,
-            "buckets": {},  # bucket start (str, JSON keys) -> {"total", "neg", "authors": {author: n}}
-            "baseline": self.config.baseline_floor,
-            "folded_until": None,  # start of the first bucket not yet folded into the baseline
-            "episode": None,
-            "stats": {"late": 0, "no_author": 0},
+            "v": STATE_VERSION,
+            "wm": None,  # watermark: latest event time seen
+            "cur": None,  # start of the watermark's bucket
+            "first": None,  # start of the first bucket seen
+            "folded": None,  # start of the first bucket not yet folded into the baseline
+            "next_eval": None,
+            "b": {},  # bucket start -> light counters (see window.py)
+            "d": {},  # bucket start -> {"a": authors, "t": terms, "tp": topic voices, "ids": [[score, id]]}
+            "base": seasonal.new_baseline(self.config),
+            "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
+            # author id -> [first seen, last seen, recent weight, its time, negative times, repeat alert, reach alert]
+            "authors": {},
+            "fps": {},  # text fingerprint -> [recent weight, its time]
+            "seen": {},  # recent mention ids, for duplicates
+            "roots": {},  # recent negative posts that may start a cascade: id -> [time, followers]
+            "casc": {},  # root id -> cascade (see cascades.py)
+            "vocab": {},  # term -> [decayed count in negative mentions, its time]
+            "pending": {},  # complaint id -> [time, author, snippet]
+            "overdue": {},  # complaint id -> [time, due, author]
+            "ep": None,
+            "last_ep": None,
+            "gauge": {"score": 0.0, "negative_share": 0.0, "volume_ratio": 0.0, "distinct_authors": 0.0},
+            "stats": dict.fromkeys(_STATS, 0),
         }
 
-    def process(self, state: State | None, mention: ClassifiedMention) -> tuple[State, list[Alert]]:
+    def process(self, state: State | None, cm: ClassifiedMention) -> tuple[State, list[Alert]]:
         cfg = self.config
-        state = copy.deepcopy(state) if state is not None else self.new_state()
-        t = mention.mention.created_at
-        bucket = t - t % cfg.bucket_ms
-        window_start = self._window_start(state, bucket)
-        if bucket < window_start:
-            state["stats"]["late"] += 1
+        if state is None or state.get("v") != STATE_VERSION:
+            old = state
+            state = self.new_state()
+            if old is not None:
+                state["stats"]["reset_old_state"] += 1
+        stats = state["stats"]
+        brand_id = cm.enrichment.brand_id
+        if not brand_id:
+            stats["no_brand"] += 1
             return state, []
-        cell = state["buckets"].setdefault(str(bucket), {"total": 0, "neg": 0, "authors": {}})
-        cell["total"] += 1
-        if mention.is_negative:
-            author = mention.mention.author.id if mention.mention.author else None
-            if author is None:
-                state["stats"]["no_author"] += 1
-                author = f"anonymous:{mention.mention.id}"
-            cell["neg"] += 1
-            cell["authors"][author] = cell["authors"].get(author, 0) + 1
-        if state["watermark"] is None or t > state["watermark"]:
-            state["watermark"] = t
-            self._fold_closed_buckets(state)
-        return state, self._evaluate(state, mention.brand_id)
+        m = cm.mention
+        seen = state["seen"]
+        if m.id in seen:
+            stats["duplicates"] += 1
+            return state, []
+        seen[m.id] = 1
+        if len(seen) > cfg.max_seen_ids:
+            evict_oldest_inserted(seen, cfg.max_seen_ids)
+        stats["mentions"] += 1
+        alerts: list[Alert] = []
+        t = m.created_at
+        bms = cfg.bucket_ms
+        bucket = t - t % bms
+        if state["wm"] is None:
+            state["wm"], state["cur"], state["first"], state["folded"] = t, bucket, bucket, bucket
+            state["next_eval"] = t
+        if cm.enrichment.is_brand_account or m.from_brand_account:
+            stats["brand_replies"] += 1
+            alerts.extend(care.brand_reply(state, cm))
+        elif bucket < state["cur"] - (cfg.horizon_buckets - 1) * bms:
+            stats["late"] += 1  # older than the whole horizon: its window was judged already
+        else:
+            alerts.extend(self._count(state, cm, bucket))
+        if t > state["wm"]:
+            state["wm"] = t
+            if bucket > state["cur"]:
+                self._roll(state, bucket)
+        if state["wm"] >= state["next_eval"]:
+            now = state["wm"]
+            state["next_eval"] = now - now % cfg.eval_interval_ms + cfg.eval_interval_ms
+            alerts.extend(self._evaluate(state, brand_id))
+            alerts.extend(care.expire_complaints(state, brand_id, now, cfg))
+        return state, alerts
 
-    def _window_start(self, state: State, bucket: int) -> int:
-        if state["watermark"] is None:
-            return bucket
-        current = state["watermark"] - state["watermark"] % self.config.bucket_ms
-        return current - (self.config.window_buckets - 1) * self.config.bucket_ms
+    def gauges(self, state: State | None) -> dict[str, float]:
+        """Fixed keys (``GAUGES``) for Prometheus, whatever the state."""
+        out = dict.fromkeys(GAUGES, 0.0)
+        if not state or state.get("v") != STATE_VERSION:
+            return out
+        out.update({k: float(v) for k, v in state["gauge"].items()})
+        episode = state["ep"]
+        if episode is not None:
+            out[f"open_alerts_{episode['sev']}"] = 1.0
+        out["unanswered_complaints"] = float(len(state["overdue"]))
+        return out
 
-    def _fold_closed_buckets(self, state: State) -> None:
+    # -- per mention -------------------------------------------------------------------------------------------
+
+    def _count(self, state: State, cm: ClassifiedMention, bucket: int) -> list[Alert]:
         cfg = self.config
-        window_start = self._window_start(state, 0)
-        start = state["folded_until"]
-        if start is None:
-            start = min(int(b) for b in state["buckets"])
-        # Bounded: a long silence folds at most one baseline memory's worth of empty buckets.
-        start = max(start, window_start - int(4 / cfg.baseline_alpha) * cfg.bucket_ms)
-        baseline = state["baseline"]
-        for b in range(start, window_start, cfg.bucket_ms):
-            cell = state["buckets"].pop(str(b), None)
-            negatives = cell["neg"] if cell else 0
-            if state["episode"] is not None:
-                continue  # a wave in progress must not become the new normal
-            baseline = (1 - cfg.baseline_alpha) * baseline + cfg.baseline_alpha * negatives
-        state["baseline"] = max(baseline, cfg.baseline_floor)
-        state["folded_until"] = max(start, window_start)
-        for key in [k for k in state["buckets"] if int(k) < window_start]:
-            del state["buckets"][key]
+        m = cm.mention
+        key = str(bucket)
+        cell = state["b"].get(key)
+        if cell is None:
+            cell = state["b"][key] = [0, 0, 0.0, 0.0, 0, 0, 0, 0]
+        cell[TOTAL] += 1
+        self._relay(state, cm, cell)
+        if cm.classification.sentiment is not Sentiment.NEGATIVE:
+            return []
+        stats = state["stats"]
+        stats["negatives"] += 1
+        cell[NEG] += 1
+        t = m.created_at
+        author_id = m.author.id if m.author is not None else None
+        record = None
+        alerts: list[Alert] = []
+        weight = cfg.repost_weight if m.reposts_id is not None else 1.0
+        if author_id is None:
+            stats["no_author"] += 1
+        else:
+            record = self._author(state, author_id, t)
+            if record[0] == t and record[2] == 0.0:
+                cell[NEW] += weight
+            recent = _decayed(record[2], record[3], t, cfg.author_half_life_ms)
+            record[2], record[3] = recent + 1.0, max(t, record[3])
+            if recent >= cfg.author_cap:
+                weight = 0.0
+            else:
+                cell[REACH] += m.author.followers
+            alerts.extend(care.repeat_critic(state, cm, record, cfg))
+        copied = False
+        fp = cm.enrichment.fingerprint or cm.enrichment.near_duplicate_of
+        if fp is None and m.reposts_id is None:
+            fp = text.fallback_fingerprint(cm.enrichment.normalized_text, m.text)
+        if fp is not None:
+            fps = state["fps"]
+            entry = fps.get(fp)
+            if entry is None:
+                fps[fp] = [1.0, t]
+                if len(fps) > cfg.max_fingerprints:
+                    evict_lowest(fps, cfg.max_fingerprints, lambda e: e[1])
+            else:
+                recent = _decayed(entry[0], entry[1], t, cfg.author_half_life_ms)
+                entry[0], entry[1] = recent + 1.0, max(t, entry[1])
+                if recent >= cfg.fingerprint_cap:
+                    weight, copied = 0.0, True
+        cell[VOICES] += weight
+        e = m.engagement
+        engagement = e.reposts + e.replies + e.quotes
+        cell[AMP] += engagement
+        if m.author is not None and (m.author.followers >= cfg.high_reach_followers or m.author.verified):
+            cell[HIGH] += 1
+        detail = state["d"].get(str(bucket))
+        if detail is None and bucket > state["cur"] - cfg.detail_buckets * cfg.bucket_ms:
+            detail = state["d"][str(bucket)] = {"a": {}, "t": {}, "tp": {}, "ids": []}
+        if detail is not None:
+            # Breadth counts authors who wrote their own words: reposters amplify, copy-paste bots repeat.
+            if author_id is not None and m.reposts_id is None and not copied:
+                detail["a"][author_id] = detail["a"].get(author_id, 0) + 1
+            if weight > 0 and m.reposts_id is None:
+                terms = detail["t"]
+                for term in text.terms((cm.enrichment.normalized_text or m.text).casefold()):
+                    terms[term] = terms.get(term, 0) + 1
+            ids = detail["ids"]
+            if len(ids) < 3 or engagement > ids[-1][0]:
+                ids.append([engagement, m.id])
+                ids.sort(key=lambda x: -x[0])
+                del ids[3:]
+        if weight > 0:
+            for topic in cm.enrichment.topics:
+                sub = state["tp"].get(topic)
+                if sub is None:
+                    if len(state["tp"]) >= cfg.max_topics:
+                        continue
+                    sub = state["tp"][topic] = {"b": {}, "base": seasonal.new_baseline(cfg)}
+                sub["b"][key] = sub["b"].get(key, 0.0) + weight
+                if detail is not None:
+                    detail["tp"][topic] = detail["tp"].get(topic, 0.0) + weight
+        if m.in_reply_to_id is None and m.reposts_id is None and m.quotes_id is None:
+            roots = state["roots"]
+            roots[m.id] = [t, m.author.followers if m.author else cfg.seismic_default_followers]
+            if len(roots) > cfg.max_roots:
+                evict_oldest_inserted(roots, cfg.max_roots)
+            care.track_complaint(state, cm, cfg)
+        elif m.reposts_id is None:
+            care.track_complaint(state, cm, cfg)
+        alerts.extend(care.high_reach_negative(state, cm, record, cfg))
+        return alerts
+
+    def _author(self, state: State, author_id: str, t: int) -> list[Any]:
+        authors = state["authors"]
+        record = authors.get(author_id)
+        if record is None:
+            record = authors[author_id] = [t, t, 0.0, t, [], None, None]
+            if len(authors) > self.config.max_authors:
+                state["stats"]["authors_evicted"] += evict_lowest(authors, self.config.max_authors, lambda r: r[1])
+        elif t > record[1]:
+            record[1] = t
+        return record
+
+    def _relay(self, state: State, cm: ClassifiedMention, cell: list[Any]) -> None:
+        """Replies, reposts and quotes of a recent negative post feed that post's cascade, whatever their tone."""
+        m = cm.mention
+        root_id = cm.enrichment.root_id
+        if not root_id or root_id == m.id:
+            root_id = m.reposts_id or m.quotes_id or m.in_reply_to_id
+        if root_id is None:
+            return
+        cfg = self.config
+        followers = m.author.followers if m.author else cfg.seismic_default_followers
+        cascade = state["casc"].get(root_id)
+        if cascade is None:
+            root = state["roots"].get(root_id)
+            if root is None:
+                return
+            cascade = state["casc"][root_id] = cascades.new_cascade(root[0], max(root[1], 1))
+            if len(state["casc"]) > cfg.max_cascades:
+                evict_lowest(state["casc"], cfg.max_cascades, lambda c: c["last"])
+                if root_id not in state["casc"]:
+                    return
+        cascades.add_relay(cascade, m.created_at, max(followers, 1), cfg)
+        cell[RELAYS] += 1
+
+    # -- per bucket -----------------------------------------------------------------------------------------------
+
+    def _roll(self, state: State, bucket: int) -> None:
+        """The watermark entered a new bucket: learn from the buckets that closed, drop those past the horizon.
+
+        A closed bucket is learned once it is ``learn_delay_buckets`` old: soon enough for a new brand to get
+        its baseline within hours, late enough that a wave is judged before it can be learned. Learning is
+        winsorised, and capped at the baseline while an episode is open, so a wave never becomes the new normal.
+        """
+        cfg = self.config
+        bms = cfg.bucket_ms
+        state["cur"] = bucket
+        frozen = state["ep"] is not None
+        buckets = state["b"]
+        learn_until = bucket - cfg.learn_delay_buckets * bms
+        for s in range(max(state["folded"], learn_until - cfg.fold_max_buckets * bms), learn_until, bms):
+            cell = buckets.get(str(s))
+            seasonal.fold(state["base"], cfg, s, cell[VOICES] if cell else 0.0, frozen)
+            for sub in state["tp"].values():
+                seasonal.fold(sub["base"], cfg, s, sub["b"].get(str(s), 0.0), frozen)
+        state["folded"] = max(state["folded"], learn_until)
+        horizon_start = bucket - (cfg.horizon_buckets - 1) * bms
+        for key in [k for k in buckets if int(k) < horizon_start]:
+            del buckets[key]
+        for sub in state["tp"].values():
+            for key in [k for k in sub["b"] if int(k) < horizon_start]:
+                del sub["b"][key]
+        detail_start = bucket - (cfg.detail_buckets - 1) * bms
+        for key in [k for k in state["d"] if int(k) < detail_start]:
+            self._fold_terms(state, state["d"].pop(key)["t"], int(key))
+
+    def _fold_terms(self, state: State, terms: dict[str, int], t: int) -> None:
+        cfg = self.config
+        vocab = state["vocab"]
+        for term, n in terms.items():
+            entry = vocab.get(term)
+            if entry is None:
+                vocab[term] = [float(n), t]
+            else:
+                entry[0] = _decayed(entry[0], entry[1], t, cfg.vocab_half_life_ms) + n
+                entry[1] = max(entry[1], t)
+        if len(vocab) > cfg.max_vocab:
+            evict_lowest(vocab, cfg.max_vocab, lambda e: _decayed(e[0], e[1], t, cfg.vocab_half_life_ms))
+        for key in [k for k, c in state["casc"].items() if t - c["last"] > cfg.horizon_buckets * cfg.bucket_ms]:
+            del state["casc"][key]
+
+    # -- per evaluation tick -----------------------------------------------------------------------------------------
 
     def _evaluate(self, state: State, brand_id: str) -> list[Alert]:
         cfg = self.config
-        cells = state["buckets"].values()
-        negatives = sum(c["neg"] for c in cells)
-        total = sum(c["total"] for c in cells)
-        authors: Counter[str] = Counter()
-        for c in cells:
-            authors.update(c["authors"])
-        expected = state["baseline"] * cfg.window_buckets
-        ratio = negatives / expected if expected else 0.0
-        top_share = max(authors.values()) / negatives if negatives else 0.0
-        signals = {
-            "negatives_window": float(negatives),
-            "expected_negatives": round(expected, 3),
-            "volume_ratio": round(ratio, 3),
-            "distinct_authors": float(len(authors)),
-            "top_author_share": round(top_share, 3),
-            "negative_share": round(negatives / total, 3) if total else 0.0,
-        }
-        broad = negatives >= cfg.min_negatives and len(authors) >= cfg.min_authors and top_share <= cfg.max_author_share
-        severity = None
-        if broad:
-            for level, threshold in (
-                (Severity.CRITICAL, cfg.critical_ratio),
-                (Severity.WARNING, cfg.warning_ratio),
-                (Severity.WATCH, cfg.watch_ratio),
-            ):
-                if ratio >= threshold:
-                    severity = level
-                    break
-        return self._lifecycle(state, brand_id, severity, ratio, signals)
-
-    def _lifecycle(
-        self, state: State, brand_id: str, severity: Severity | None, ratio: float, signals: dict[str, float]
-    ) -> list[Alert]:
-        cfg = self.config
-        now = state["watermark"]
-        episode = state["episode"]
-        if episode is None:
-            if severity is None:
+        if state["ep"] is None:
+            # Cheap gate: with too few voices in the hour no snowball can open, so skip the full evaluation.
+            cur, bms, b = state["cur"], cfg.bucket_ms, state["b"]
+            cells = [c for i in range(cfg.detail_buckets) if (c := b.get(str(cur - i * bms))) is not None]
+            if sum(c[VOICES] for c in cells) < cfg.min_voices:
+                total = sum(c[TOTAL] for c in cells)
+                share = sum(c[NEG] for c in cells) / total if total else 0.0
+                state["gauge"] = {"score": 0.0, "negative_share": round(share, 4), "volume_ratio": 0.0,
+                                  "distinct_authors": float(sum(len(d["a"]) for d in state["d"].values()))}
                 return []
-            episode = state["episode"] = {
-                "alert_id": f"{brand_id}:snowball:{now - now % cfg.bucket_ms}",
-                "opened_at": now,
-                "severity": str(severity),
-                "last_emit": now,
-            }
-            return [self._alert(brand_id, episode, severity, ratio, signals, now)]
-        current = Severity(episode["severity"])
-        if severity is None and ratio < cfg.resolve_ratio:
-            state["episode"] = None
-            return [self._alert(brand_id, episode, Severity.RESOLVED, ratio, signals, now)]
-        if severity is not None and severity.rank > current.rank:
-            episode["severity"] = str(severity)
-            episode["last_emit"] = now
-            return [self._alert(brand_id, episode, severity, ratio, signals, now)]
-        if now - episode["last_emit"] >= cfg.update_interval_ms:
-            episode["last_emit"] = now
-            return [self._alert(brand_id, episode, current, ratio, signals, now)]
-        return []
+        sig = compute(state, cfg)
+        state["gauge"] = {
+            "score": round(sig.glr, 3), "negative_share": round(sig.negative_share, 4),
+            "volume_ratio": round(sig.ratio, 3), "distinct_authors": float(sig.distinct_authors),
+        }
+        return self.lifecycle.step(state, brand_id, sig)
 
-    def _alert(
-        self, brand_id: str, episode: dict[str, Any], severity: Severity, ratio: float,
-        signals: dict[str, float], now: int,
-    ) -> Alert:
-        reasons = [
-            f"{int(signals['negatives_window'])} negative mentions in the last hour, "
-            f"{ratio:.1f}x the {signals['expected_negatives']:.1f} expected",
-            f"{int(signals['distinct_authors'])} distinct authors; the most active wrote "
-            f"{signals['top_author_share']:.0%} of them",
-        ]
-        return Alert(
-            alert_id=episode["alert_id"],
-            kind=AlertKind.SNOWBALL,
-            brand_id=brand_id,
-            severity=severity,
-            opened_at=episode["opened_at"],
-            event_time=now,
-            score=round(ratio, 3),
-            summary=f"{brand_id}: negative mentions snowballing ({severity}) at {ratio:.1f}x baseline",
-            signals=signals,
-            reasons=reasons,
-        )
+    @staticmethod
+    def stats(state: State | None) -> dict[str, int]:
+        """Counters of what the detector saw and set aside (late, duplicates, no author, no brand...)."""
+        return dict(state["stats"]) if state and state.get("v") == STATE_VERSION else dict.fromkeys(_STATS, 0)
+
+
+def _decayed(value: float, since: int, now: int, half_life_ms: int) -> float:
+    if value == 0.0 or now <= since:
+        return value
+    return value * 0.5 ** ((now - since) / half_life_ms)
+
+
+__all__ = ["GAUGES", "Severity", "SnowballDetector", "State"]

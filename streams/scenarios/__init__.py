@@ -1,5 +1,5 @@
-"""Synthetic, deterministic scenarios for the demo, the simulator and tests."""
+"""Synthetic, deterministic scenarios for the demo, the simulator, tests and the labelled evaluation suite."""
 
-from streams.scenarios.generator import SCENARIOS, ScenarioSpec, build_scenario
+from streams.scenarios.generator import SCENARIOS, SUITE, LabelledScenario, ScenarioSpec, build_labelled, build_scenario
 
-__all__ = ["SCENARIOS", "ScenarioSpec", "build_scenario"]
+__all__ = ["SCENARIOS", "SUITE", "LabelledScenario", "ScenarioSpec", "build_labelled", "build_scenario"]

@@ -36,3 +36,22 @@ BRAND_REPLY = {
     "fr": "Bonjour, nous sommes désolés, nous vous contactons en message privé.",
     "en": "Hi, we are sorry about this, we are reaching out in a private message.",
 }
+
+# A detail appended to generated posts: real people rarely write the very same sentence, and the
+# detector treats identical texts from many accounts as copy-paste (one voice), so scenarios need variety.
+DETAILS = {
+    "fr": ["dossier {n}", "ligne {n}", "client depuis {y} ans", "à {city}", "ticket {n}", "commande {n}",
+           "{d} jours que ça dure", "troisième appel aujourd'hui", ""],
+    "en": ["case {n}", "account {n}", "customer for {y} years", "in {city}", "ticket {n}", "order {n}",
+           "day {d} of this", "third call today", ""],
+}
+CITIES = ["Lyon", "Paris", "Lille", "Nantes", "Montréal", "Québec", "Boston", "Denver", "Leeds", "Dublin", "Genève"]
+AMBASSADOR = {
+    "fr": "Je relaie: une abonnée de {name} attend son remboursement depuis deux mois, {handle} c'est inadmissible",
+    "en": "Passing this on: a {name} customer has waited two months for a refund, {handle} this is unacceptable",
+}
+ECHO_NEGATIVE = {
+    "fr": ["Pareil pour moi avec {name}, remboursement jamais reçu", "{handle} même problème, honte"],
+    "en": ["Same here with {name}, refund never came", "{handle} same problem, shame on you"],
+}
+BOT = "{name} SCANDAL!!! they steal your money, boycott {name} now #boycott"

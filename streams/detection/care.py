@@ -1,0 +1,134 @@
+"""Alerts for community managers: unanswered complaints, repeat critics, negative posts from high-reach accounts.
+
+These are about relationships, not crises: they never open or escalate a snowball episode.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streams.detection.config import DetectorConfig
+from streams.detection.memory import evict_oldest_inserted
+from streams.models import Alert, AlertKind, ClassifiedMention, Severity
+
+
+def _snippet(text: str, width: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def track_complaint(state: dict[str, Any], cm: ClassifiedMention, cfg: DetectorConfig) -> None:
+    """Remember a negative complaint or question until the brand answers it or its deadline passes."""
+    m = cm.mention
+    if m.reposts_id is not None or not set(cm.classification.intents).intersection(cfg.complaint_intents):
+        return
+    state["pending"][m.id] = [m.created_at, m.author.id if m.author else None, _snippet(m.text)]
+    state["stats"]["pending_evicted"] += evict_oldest_inserted(state["pending"], cfg.max_pending)
+
+
+def brand_reply(state: dict[str, Any], cm: ClassifiedMention) -> list[Alert]:
+    """A reply from one of the brand's accounts closes the complaint it answers (and its alert, if overdue)."""
+    target = cm.mention.in_reply_to_id
+    if target is None:
+        return []
+    if state["pending"].pop(target, None) is not None:
+        state["stats"]["answered_in_time"] += 1
+        return []
+    overdue = state["overdue"].pop(target, None)
+    if overdue is None:
+        return []
+    state["stats"]["answered_late"] += 1
+    t = cm.mention.created_at
+    waited = (t - overdue[0]) / 3_600_000
+    return [Alert(
+        alert_id=f"{cm.brand_id}:unanswered:{target}", kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=cm.brand_id,
+        severity=Severity.RESOLVED, opened_at=overdue[1], event_time=t, score=round(waited, 2),
+        summary=f"{cm.brand_id}: complaint {target} answered after {waited:.1f} h",
+        signals={"hours_waited": round(waited, 2)}, reasons=[f"the brand replied {waited:.1f} h after the complaint"],
+        mention_ids=[target, cm.mention.id], author_id=overdue[2],
+    )]
+
+
+def expire_complaints(state: dict[str, Any], brand_id: str, now: int, cfg: DetectorConfig) -> list[Alert]:
+    """Complaints past their deadline with no brand reply: one alert each, then kept as overdue until answered."""
+    alerts = []
+    pending, overdue = state["pending"], state["overdue"]
+    expired = []
+    for mention_id, (t, author, snippet) in pending.items():
+        if t + cfg.answer_deadline_ms > now:
+            break  # arrival order is near event order; a straggler is caught at the next tick
+        expired.append(mention_id)
+        due = t + cfg.answer_deadline_ms
+        hours = cfg.answer_deadline_ms / 3_600_000
+        alerts.append(Alert(
+            alert_id=f"{brand_id}:unanswered:{mention_id}", kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=brand_id,
+            severity=Severity.WATCH, opened_at=due, event_time=now, score=round((now - t) / 3_600_000, 2),
+            summary=f"{brand_id}: complaint unanswered for {hours:g} h: {snippet}",
+            signals={"hours_waited": round((now - t) / 3_600_000, 2), "deadline_hours": hours},
+            reasons=[f"no reply from a {brand_id} account within {hours:g} h"],
+            mention_ids=[mention_id], author_id=author,
+        ))
+        overdue[mention_id] = [t, due, author]
+    for mention_id in expired:
+        del pending[mention_id]
+    for mention_id in [k for k, v in overdue.items() if v[1] + cfg.overdue_retention_ms <= now]:
+        del overdue[mention_id]  # a day past due: still unanswered, but no longer tracked
+    state["stats"]["overdue_evicted"] += evict_oldest_inserted(overdue, cfg.max_overdue)
+    return alerts
+
+
+def repeat_critic(
+    state: dict[str, Any], cm: ClassifiedMention, author: list[Any], cfg: DetectorConfig
+) -> list[Alert]:
+    """The same author back with negative posts again and again: a relationship to repair, not a crisis.
+
+    ``author`` is the author's memory record; slot 4 holds the times of their latest negative posts.
+    """
+    times = author[4]
+    t = cm.mention.created_at
+    times.append(t)
+    if len(times) > cfg.repeat_count:
+        del times[0]
+    if len(times) < cfg.repeat_count or max(times) - min(times) > cfg.repeat_window_ms:
+        return []
+    if author[5] is not None and t - author[5] < cfg.repeat_cooldown_ms:
+        return []
+    author[5] = t
+    author_id = cm.mention.author.id if cm.mention.author else "?"
+    hours = (max(times) - min(times)) / 3_600_000
+    return [Alert(
+        alert_id=f"{cm.brand_id}:repeat_critic:{author_id}:{min(times)}", kind=AlertKind.REPEAT_CRITIC,
+        brand_id=cm.brand_id, severity=Severity.WATCH, opened_at=t, event_time=t, score=float(len(times)),
+        summary=f"{cm.brand_id}: {author_id} posted {len(times)} negative mentions in {hours:.1f} h",
+        signals={"negative_mentions": float(len(times)), "hours": round(hours, 2)},
+        reasons=[f"{len(times)} negative mentions from the same author within {hours:.1f} h: "
+                 "reach out one to one; this voice alone is not a snowball"],
+        mention_ids=[cm.mention.id], author_id=author_id,
+    )]
+
+
+def high_reach_negative(
+    state: dict[str, Any], cm: ClassifiedMention, author: list[Any] | None, cfg: DetectorConfig
+) -> list[Alert]:
+    """A negative post from a verified or high-follower account: many people see it at once."""
+    a = cm.mention.author
+    if a is None:
+        return []
+    large = a.followers >= cfg.high_reach_followers or a.verified or cm.enrichment.author_tier in ("large", "verified")
+    if not large:
+        return []
+    t = cm.mention.created_at
+    if author is not None:
+        if author[6] is not None and t - author[6] < cfg.high_reach_cooldown_ms:
+            return []
+        author[6] = t
+    severity = Severity.WARNING if a.followers >= cfg.very_high_reach_followers else Severity.WATCH
+    why = "verified account" if a.verified else f"{a.followers:,} followers"
+    return [Alert(
+        alert_id=f"{cm.brand_id}:high_reach:{cm.mention.id}", kind=AlertKind.HIGH_REACH_NEGATIVE,
+        brand_id=cm.brand_id, severity=severity, opened_at=t, event_time=t, score=float(a.followers),
+        summary=f"{cm.brand_id}: negative post from {a.handle or a.id} ({why}): {_snippet(cm.mention.text)}",
+        signals={"followers": float(a.followers), "verified": float(a.verified)},
+        reasons=[f"negative post from a high-reach account ({why})"],
+        mention_ids=[cm.mention.id], author_id=a.id,
+    )]

@@ -1,0 +1,81 @@
+"""Alert lifecycle of the brand's snowball episode: open, escalate, update, resolve with hysteresis.
+
+One brand has at most one open snowball episode: topic sub-states make a topic's wave visible inside a big
+brand, and name the topic in the episode, but never open a second episode for the same wave. A wave that
+flares up again soon after resolving reopens its episode under the same alert id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streams.detection import explain
+from streams.detection.config import DetectorConfig
+from streams.detection.severity import assess
+from streams.detection.window import WindowSignals
+from streams.models import Alert, AlertKind, Severity
+
+
+class Lifecycle:
+    def __init__(self, config: DetectorConfig) -> None:
+        self.config = config
+
+    def step(self, state: dict[str, Any], brand_id: str, sig: WindowSignals) -> list[Alert]:
+        cfg = self.config
+        now = state["wm"]
+        level, held = assess(sig, cfg, now - state["first"])
+        episode = state["ep"]
+        if episode is None:
+            if level is None:
+                return []
+            last = state["last_ep"]
+            if last is not None and now - last["resolved"] <= cfg.reopen_window_ms:
+                alert_id, opened = last["id"], last["opened"]
+            else:
+                alert_id, opened = f"{brand_id}:snowball:{state['cur']}", now
+            episode = state["ep"] = {
+                "id": alert_id, "opened": opened, "sev": str(level), "last_emit": now, "calm_since": None,
+                "topic": sig.topic, "peak_glr": sig.glr,
+            }
+            return [self._alert(brand_id, episode, level, sig, held, now)]
+        episode["peak_glr"] = max(episode["peak_glr"], sig.glr)
+        if episode["topic"] is None and sig.topic is not None:
+            episode["topic"] = sig.topic
+        current = Severity(episode["sev"])
+        if level is not None and level.rank > current.rank:
+            episode["sev"], episode["last_emit"], episode["calm_since"] = str(level), now, None
+            return [self._alert(brand_id, episode, level, sig, held, now)]
+        calm = sig.glr_short < cfg.resolve_glr and sig.ratio_hour < cfg.resolve_ratio
+        if not calm:
+            episode["calm_since"] = None
+        else:
+            if episode["calm_since"] is None:
+                episode["calm_since"] = now
+            if now - episode["calm_since"] >= cfg.resolve_hold_ms:
+                state["ep"] = None
+                state["last_ep"] = {"id": episode["id"], "opened": episode["opened"], "resolved": now}
+                return [self._alert(brand_id, episode, Severity.RESOLVED, sig, held, now)]
+        if now - episode["last_emit"] >= cfg.update_interval_ms:
+            episode["last_emit"] = now
+            return [self._alert(brand_id, episode, current, sig, held, now)]
+        return []
+
+    def _alert(self, brand_id: str, episode: dict[str, Any], severity: Severity, sig: WindowSignals,
+               held: list[str], now: int) -> Alert:
+        if sig.topic is None and episode["topic"] is not None:
+            sig.topic = episode["topic"]
+        return Alert(
+            alert_id=episode["id"],
+            kind=AlertKind.SNOWBALL,
+            brand_id=brand_id,
+            severity=severity,
+            opened_at=episode["opened"],
+            event_time=now,
+            topic=episode["topic"],
+            score=round(sig.glr, 3),
+            summary=explain.summary(brand_id, severity, sig),
+            signals=sig.as_signals(),
+            reasons=explain.reasons(sig, held),
+            top_terms=[t for t, _ in sig.terms],
+            mention_ids=sig.sample_ids,
+        )

@@ -1,0 +1,44 @@
+"""Words for a snowball alert: one summary line and one reason per signal, each with its value."""
+
+from __future__ import annotations
+
+from streams.detection.window import WindowSignals
+from streams.models import Severity
+
+
+def summary(brand_id: str, severity: Severity, sig: WindowSignals) -> str:
+    where = f" about {sig.topic}" if sig.topic else ""
+    if severity is Severity.RESOLVED:
+        return f"{brand_id}: negative wave{where} has calmed down ({sig.ratio_hour:.1f}x baseline over the last hour)"
+    return (f"{brand_id}: negative mentions{where} snowballing ({severity}): {sig.observed:.0f} voices in "
+            f"{sig.window_min:.0f} min, {sig.ratio:.1f}x the {sig.expected:.1f} expected")
+
+
+def reasons(sig: WindowSignals, held: list[str]) -> list[str]:
+    out = [
+        f"volume: {sig.observed:.0f} independent negative voices in {sig.window_min:.0f} min against "
+        f"{sig.expected:.1f} expected for this hour and weekday ({sig.ratio:.1f}x; GLR {sig.glr:.1f}, "
+        f"p={sig.p_value:.2g}, dispersion {sig.dispersion:.2f})",
+        f"share: {sig.negative_share:.0%} of the last hour's {sig.mentions_hour:.0f} mentions are negative",
+    ]
+    if sig.doubling_min > 0:
+        trend = "accelerating" if sig.acceleration > 0 else "slowing"
+        out.append(f"growth: doubling every {sig.doubling_min:.0f} min, {trend} (acceleration {sig.acceleration:+.2f})")
+    else:
+        out.append("growth: not growing over the last 30 minutes")
+    out.append(f"breadth: {sig.distinct_authors} distinct negative authors in the hour, {sig.first_time_share:.0%} "
+               f"first-time; the most active wrote {sig.top_author_share:.0%}")
+    out.append(f"amplification: {sig.engagement:.0f} reposts/replies/quotes counted on negative posts, "
+               f"{sig.relays:.0f} relays seen, reach {sig.reach:,.0f} followers, "
+               f"{sig.high_reach:.0f} high-reach or verified authors")
+    if sig.cascade_root is not None:
+        heading = ("still supercritical (each relay brings more than one)" if sig.cascade_supercritical
+                   else f"heading for about {sig.cascade_forecast:.0f} relays")
+        out.append(f"cascade: the largest negative cascade ({sig.cascade_root}) has {sig.cascade_relays:.0f} relays, "
+                   f"{heading}; branching {sig.cascade_branching:.2f}")
+    if sig.topic:
+        out.append(f"topic: {sig.topic} carries {sig.topic_share:.0%} of the negative voices")
+    if sig.terms:
+        out.append("emerging terms: " + ", ".join(f"{t} ({s:.1f})" for t, s in sig.terms))
+    out.extend(f"held back: {h}" for h in held)
+    return out

@@ -1,0 +1,51 @@
+"""From window signals to a snowball severity: volume evidence, gated by breadth, growth and warm-up."""
+
+from __future__ import annotations
+
+from streams.detection.config import DetectorConfig
+from streams.detection.window import WindowSignals
+from streams.models import Severity
+
+
+def _volume_level(glr: float, ratio: float, cfg: DetectorConfig) -> Severity | None:
+    if glr >= cfg.critical_glr and ratio >= cfg.critical_ratio:
+        return Severity.CRITICAL
+    if glr >= cfg.warning_glr and ratio >= cfg.warning_ratio:
+        return Severity.WARNING
+    if glr >= cfg.watch_glr and ratio >= cfg.watch_ratio:
+        return Severity.WATCH
+    return None
+
+
+def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int) -> tuple[Severity | None, list[str]]:
+    """The severity the window deserves now (None: no snowball) and why a higher level was held back."""
+    held: list[str] = []
+    level = _volume_level(sig.glr, sig.ratio, cfg)
+    # A wave of a single topic can hide inside a big brand's volume: judge each topic too.
+    for topic, (glr, o, e) in sorted(sig.topic_glr.items()):
+        topic_level = _volume_level(glr, o / e if e else 0.0, cfg)
+        if topic_level is not None and o >= cfg.min_voices and (level is None or topic_level.rank > level.rank):
+            level = topic_level
+            sig.topic = topic
+    if level is None:
+        return None, held
+    if history_ms < cfg.cold_start_ms:
+        return None, ["the brand has less than 3 hours of history"]
+    if sig.ratio_hour < 1.5:
+        return None, ["the last hour is back near the baseline"]
+    if sig.voices_hour < cfg.min_voices or sig.distinct_authors < cfg.min_authors:
+        return None, [f"only {sig.distinct_authors} distinct negative authors in the last hour"]
+    if sig.top_author_share > cfg.max_top_author_share:
+        return None, [f"one author wrote {sig.top_author_share:.0%} of the negative mentions"]
+    if level is Severity.CRITICAL:
+        growing = 0 < sig.doubling_min <= cfg.critical_doubling_min or sig.cascade_supercritical
+        if sig.distinct_authors < cfg.critical_authors or not growing:
+            level = Severity.WARNING
+            held.append("critical needs 30+ authors and growth still doubling within 90 min")
+    if level is Severity.WARNING and sig.distinct_authors < cfg.warning_authors:
+        level = Severity.WATCH
+        held.append(f"warning needs {cfg.warning_authors}+ distinct negative authors in the hour")
+    if level.rank > Severity.WATCH.rank and history_ms < cfg.warmup_ms and sig.ratio < cfg.warmup_warning_ratio:
+        level = Severity.WATCH
+        held.append("the brand's rhythm is still being learned (warm-up)")
+    return level, held

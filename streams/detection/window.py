@@ -1,0 +1,204 @@
+"""Signals of the current window, computed from the brand state's buckets at an evaluation tick."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from streams.detection import cascades, seasonal
+from streams.detection.config import DetectorConfig
+from streams.detection.stats import doubling_time, glr_scan, poisson_sf
+
+# Light bucket slots: [total, negatives, voices, first-time voices, engagement, reach, high-reach, relays].
+TOTAL, NEG, VOICES, NEW, AMP, REACH, HIGH, RELAYS = range(8)
+
+
+@dataclass(slots=True)
+class WindowSignals:
+    glr: float = 0.0
+    glr_short: float = 0.0
+    window_min: float = 0.0
+    observed: float = 0.0
+    expected: float = 0.0
+    ratio: float = 0.0
+    p_value: float = 1.0
+    dispersion: float = 1.0
+    ratio_hour: float = 0.0
+    voices_hour: float = 0.0
+    negatives_hour: float = 0.0
+    mentions_hour: float = 0.0
+    negative_share: float = 0.0
+    distinct_authors: int = 0
+    first_time_share: float = 0.0
+    top_author_share: float = 0.0
+    doubling_min: float = -1.0
+    acceleration: float = 0.0
+    engagement: float = 0.0
+    relays: float = 0.0
+    reach: float = 0.0
+    high_reach: float = 0.0
+    cascade_root: str | None = None
+    cascade_relays: float = 0.0
+    cascade_forecast: float = 0.0
+    cascade_branching: float = 0.0
+    cascade_supercritical: bool = False
+    topic: str | None = None
+    topic_share: float = 0.0
+    topic_glr: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    terms: list[tuple[str, float]] = field(default_factory=list)
+    sample_ids: list[str] = field(default_factory=list)
+
+    def as_signals(self) -> dict[str, float]:
+        """The alert's ``signals`` map: every value a person or a rule may want, as plain floats."""
+        return {
+            "glr": round(self.glr, 2),
+            "window_minutes": self.window_min,
+            "voices_window": round(self.observed, 2),
+            "expected_voices": round(self.expected, 2),
+            "volume_ratio": round(self.ratio, 2),
+            "p_value": self.p_value,
+            "dispersion": round(self.dispersion, 2),
+            "negatives_hour": self.negatives_hour,
+            "mentions_hour": self.mentions_hour,
+            "negative_share": round(self.negative_share, 3),
+            "ratio_hour": round(self.ratio_hour, 2),
+            "doubling_time_min": round(self.doubling_min, 1),
+            "acceleration": round(self.acceleration, 3),
+            "distinct_authors": float(self.distinct_authors),
+            "first_time_author_share": round(self.first_time_share, 3),
+            "top_author_share": round(self.top_author_share, 3),
+            "engagement": self.engagement,
+            "relays": self.relays,
+            "reach": self.reach,
+            "high_reach_authors": self.high_reach,
+            "cascade_relays": self.cascade_relays,
+            "cascade_forecast": round(self.cascade_forecast, 1),
+            "cascade_branching": round(self.cascade_branching, 3),
+            "cascade_supercritical": float(self.cascade_supercritical),
+            "topic_share": round(self.topic_share, 3),
+        }
+
+
+def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, first: int, cur: int,
+            fraction: float, slot: int | None) -> tuple[list[float], list[float]]:
+    """Observed and expected voices per bucket over the horizon, oldest first; the current bucket prorated."""
+    bms = cfg.bucket_ms
+    start = max(first, cur - (cfg.horizon_buckets - 1) * bms)
+    starts = range(start, cur + bms, bms)
+    get = buckets.get
+    if slot is None:
+        observed = [get(str(s), 0.0) for s in starts]
+    else:
+        observed = [c[slot] if (c := get(str(s))) is not None else 0.0 for s in starts]
+    # seasonal.expected, inlined: this runs for every bucket of the horizon at every evaluation.
+    level, hod, dow, floor = base["level"], base["hod"], base["dow"], cfg.min_expected_per_bucket
+    hour, day = seasonal.HOUR_MS, seasonal.DAY_MS
+    expected = [max(level * hod[(s // hour) % 24] * dow[(s // day + 3) % 7], floor) for s in starts]
+    expected[-1] *= fraction
+    return observed, expected
+
+
+def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
+    bms = cfg.bucket_ms
+    now = state["wm"]
+    cur = state["cur"]
+    fraction = max((now - cur) / bms, 0.05)
+    sig = WindowSignals(dispersion=state["base"]["phi"])
+    observed, expected = _series(state["b"], state["base"], cfg, state["first"], cur, fraction, VOICES)
+    sig.glr, k, sig.observed, sig.expected = glr_scan(observed, expected, cfg.min_window_buckets, sig.dispersion)
+    sig.window_min = round((k - 1 + fraction) * bms / 60_000, 1)
+    sig.ratio = sig.observed / sig.expected if sig.expected > 0 else 0.0
+    sig.p_value = float(f"{poisson_sf(sig.observed / sig.dispersion, sig.expected / sig.dispersion):.3g}")
+    d = cfg.detail_buckets
+    sig.glr_short = glr_scan(observed[-d:], expected[-d:], 1, sig.dispersion)[0]
+    o_hour, e_hour = sum(observed[-d:]), sum(expected[-d:])
+    sig.voices_hour = round(o_hour, 2)
+    sig.ratio_hour = o_hour / e_hour if e_hour > 0 else 0.0
+
+    cells = [state["b"].get(str(s)) for s in range(cur - (d - 1) * bms, cur + bms, bms)]
+    cells = [c for c in cells if c is not None]
+    sig.mentions_hour = float(sum(c[TOTAL] for c in cells))
+    sig.negatives_hour = float(sum(c[NEG] for c in cells))
+    sig.negative_share = sig.negatives_hour / sig.mentions_hour if sig.mentions_hour else 0.0
+    sig.first_time_share = sum(c[NEW] for c in cells) / o_hour if o_hour else 0.0
+    sig.engagement = float(sum(c[AMP] for c in cells))
+    sig.reach = float(sum(c[REACH] for c in cells))
+    sig.high_reach = float(sum(c[HIGH] for c in cells))
+    sig.relays = float(sum(c[RELAYS] for c in cells))
+
+    # Growth: voices per bucket in the last 30 minutes against the 30 before, and the 30 before that.
+    r2 = sum(observed[-3:]) / (2 + fraction)
+    r1 = sum(observed[-6:-3]) / 3
+    r0 = sum(observed[-9:-6]) / 3
+    sig.doubling_min = doubling_time(r2 * 3, r1 * 3, 3 * bms)
+    sig.acceleration = math.log((r2 + 0.5) / (r1 + 0.5)) - math.log((r1 + 0.5) / (r0 + 0.5))
+
+    _breadth(state, cfg, sig)
+    _topics(state, cfg, sig, cur, fraction)
+    _cascade(state, cfg, sig, now)
+    sig.terms = emerging_terms(state, cfg, now)
+    return sig
+
+
+def _breadth(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> None:
+    authors: dict[str, int] = {}
+    topics: dict[str, float] = {}
+    ids: list[tuple[float, str]] = []
+    for detail in state["d"].values():
+        for a, n in detail["a"].items():
+            authors[a] = authors.get(a, 0) + n
+        for topic, v in detail["tp"].items():
+            topics[topic] = topics.get(topic, 0.0) + v
+        ids.extend((score, mid) for score, mid in detail["ids"])
+    sig.distinct_authors = len(authors)
+    negatives = sum(authors.values())
+    sig.top_author_share = max(authors.values()) / negatives if negatives else 0.0
+    if topics:
+        topic = min(topics, key=lambda k: (-topics[k], k))
+        share = topics[topic] / sig.voices_hour if sig.voices_hour else 0.0
+        if share >= 0.5:
+            sig.topic, sig.topic_share = topic, min(share, 1.0)
+    sig.sample_ids = [mid for _, mid in sorted(ids, key=lambda x: (-x[0], x[1]))[:5]]
+
+
+def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, cur: int, fraction: float) -> None:
+    for topic, sub in state["tp"].items():
+        observed, expected = _series(sub["b"], sub["base"], cfg, state["first"], cur, fraction, None)
+        glr, _, o, e = glr_scan(observed, expected, cfg.min_window_buckets, sub["base"]["phi"])
+        sig.topic_glr[topic] = (glr, o, e)
+
+
+def _cascade(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, now: int) -> None:
+    horizon = cfg.horizon_buckets * cfg.bucket_ms
+    live = [(c["r"], root) for root, c in state["casc"].items() if now - c["last"] <= horizon]
+    if not live:
+        return
+    relays, root = max(live)
+    if relays == 0:
+        return
+    final, branching, supercritical = cascades.forecast(state["casc"][root], now, cfg)
+    sig.cascade_root, sig.cascade_relays = root, float(relays)
+    sig.cascade_forecast, sig.cascade_branching, sig.cascade_supercritical = final, branching, supercritical
+
+
+def emerging_terms(state: dict[str, Any], cfg: DetectorConfig, now: int) -> list[tuple[str, float]]:
+    """Terms of the last hour's negative mentions that beat their usual rate, best first, with a z-like score."""
+    window: dict[str, int] = {}
+    for detail in state["d"].values():
+        for term, n in detail["t"].items():
+            window[term] = window.get(term, 0) + n
+    hours_memory = cfg.vocab_half_life_ms / 3_600_000 / math.log(2)
+    hours_window = cfg.detail_buckets * cfg.bucket_ms / 3_600_000
+    scored = []
+    for term, n in window.items():
+        if n < 3:
+            continue
+        value, t = state["vocab"].get(term, (0.0, now))
+        decayed = value * 0.5 ** ((now - t) / cfg.vocab_half_life_ms)
+        usual = decayed / hours_memory * hours_window
+        score = (n - usual) / math.sqrt(usual + 1.0)
+        if score > 1.0:
+            scored.append((term, round(score, 2)))
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return scored[: cfg.top_terms]
