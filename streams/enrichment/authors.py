@@ -14,7 +14,6 @@ accounts are not critics and are not recorded; neither are mentions without an a
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -71,12 +70,14 @@ def update_author_history(
     state: State | None, mention: ClassifiedMention, config: AuthorConfig = AuthorConfig()
 ) -> tuple[State, AuthorHistory | None]:
     """Pure: count one classified mention for its author; the author's history including it (None if not counted)."""
-    state = copy.deepcopy(state) if state is not None else new_state()
+    # Copy what changes (the map and the one entry updated), so the input state stays intact.
+    state = {"authors": dict(state["authors"]), "evicted": state["evicted"]} if state is not None else new_state()
     author = mention.mention.author
     if author is None or mention.enrichment.is_brand_account:
         return state, None
     t = mention.mention.created_at
-    entry = state["authors"].get(author.id) or {"mentions": 0, "negatives": 0, "first_at": t, "last_at": t}
+    previous = state["authors"].get(author.id)
+    entry = dict(previous) if previous else {"mentions": 0, "negatives": 0, "first_at": t, "last_at": t}
     entry["mentions"] += 1
     entry["negatives"] += int(mention.is_negative)
     entry["first_at"] = min(entry["first_at"], t)

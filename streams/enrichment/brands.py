@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,11 @@ MAX_TERMS = 12  # terms shipped per enriched mention: enough for top terms, boun
 _HASHTAG = re.compile(r"(?<![\w#])#\w{2,}")
 
 
+@lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """Lower case without accents, for case- and accent-insensitive matching."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

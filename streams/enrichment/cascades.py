@@ -26,7 +26,6 @@ within a half-life. It is the speed at the cascade's latest event time.
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, replace
 from typing import Any
@@ -93,12 +92,16 @@ def update_cascades(
     state: State | None, mention: EnrichedMention, config: CascadeConfig = CascadeConfig()
 ) -> tuple[State, CascadeSummary]:
     """Pure: add one enriched mention (of this state's brand) to its cascade; new state and its summary."""
-    state = copy.deepcopy(state) if state is not None else new_state()
+    # Copy what changes (the maps and the one root updated), so the input state stays intact.
+    state = new_state() if state is None else {
+        "roots": dict(state["roots"]), "parents": dict(state["parents"]), "evicted": state["evicted"]
+    }
     raw = mention.mention
     relation, parent = relation_of(raw)
     root_id = state["parents"].get(parent, parent)
     followers = raw.author.followers if raw.author else 0
-    stats = _add(state["roots"].get(root_id), raw.created_at, followers, relation, config.half_life_ms)
+    previous = state["roots"].get(root_id)
+    stats = _add(dict(previous) if previous else None, raw.created_at, followers, relation, config.half_life_ms)
     touch(state["roots"], root_id, stats)
     touch(state["parents"], raw.id, root_id)
     state["evicted"] += evict_oldest(state["roots"], config.max_roots)

@@ -18,9 +18,9 @@ are neither marked nor remembered here.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ BITS = 64
 _PLACEHOLDERS = re.compile(rf"{re.escape(USER_PLACEHOLDER)}|\b{URL_PLACEHOLDER}\b")
 _WORD_CHARS = re.compile(r"\w")
 MIN_CHARS = 30  # word characters a text needs for a fingerprint
+SHINGLE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +52,12 @@ def _hash64(data: bytes) -> bytes:
 
 def fingerprint(normalized_text: str, min_chars: int = MIN_CHARS) -> str | None:
     """16 hex digits of the 64-bit SimHash of character 4-grams, or None for a text too short to compare."""
-    content = fold(_PLACEHOLDERS.sub(" ", normalized_text))
-    if len(_WORD_CHARS.findall(content)) < min_chars:
+    content = "".join(_WORD_CHARS.findall(fold(_PLACEHOLDERS.sub(" ", normalized_text))))
+    if len(content) < min_chars:
         return None
-    return f"{Simhash(content, f=BITS, hashfunc=_hash64).value:016x}"
+    # Character 4-grams of the words run together, as the library does for text, counted in C.
+    shingles = Counter(content[i:i + SHINGLE] for i in range(len(content) - SHINGLE + 1))
+    return f"{Simhash(shingles, f=BITS, hashfunc=_hash64).value:016x}"
 
 
 def distance(a: str, b: str) -> int:
@@ -74,7 +77,8 @@ def mark_near_duplicate(
     config: NearDuplicateConfig = NearDuplicateConfig(),
 ) -> tuple[State, str | None]:
     """Pure: the new state and the id of the original this mention nearly copies (None if it is no copy)."""
-    state = copy.deepcopy(state) if state is not None else new_state()
+    # Copy what changes: entries are replaced, never mutated, so a shallow copy keeps the input intact.
+    state = {"recent": dict(state["recent"]), "watermark": state["watermark"]} if state is not None else new_state()
     if fp is None:
         return state, None
     recent: dict[str, list] = state["recent"]

@@ -22,6 +22,8 @@ HANDLE = re.compile(r"(?<![\w@])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?")
 # Three or more of the same letter or of ! ? become two: "nuuuul" -> "nuul", "cool" stays "cool".
 _ELONGATION = re.compile(r"([^\W\d_]|[!?])\1{2,}")
 _SPACES = re.compile(r"\s+")
+# Every emoji holds a character of these blocks; most texts have none and skip the slower tokenizer.
+_MAYBE_EMOJI = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
 
 
 def _emoji_token(chars: str, _data: dict) -> str:
@@ -33,6 +35,7 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = URL.sub(URL_PLACEHOLDER, text)
     text = HANDLE.sub(USER_PLACEHOLDER, text)
-    text = emoji.replace_emoji(text, replace=_emoji_token)
+    if _MAYBE_EMOJI.search(text):
+        text = emoji.replace_emoji(text, replace=_emoji_token)
     text = _ELONGATION.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()
