@@ -208,6 +208,17 @@ class PipelineMetrics:
             if target is not None:
                 target.set(float(value))
 
+    def reset_brand(self, brand_id: str) -> None:
+        """Zero the brand's detector gauges, e.g. when this worker loses the brand's partition, so a
+        stale level does not keep an alert firing after another worker took the brand over."""
+        brand = self._brand(brand_id)
+        if brand is None:
+            return
+        for gauge in (self._score, self._negative_share, self._unanswered, self._wave_level):
+            gauge.labels(brand).set(0)
+        for severity in OPEN_SEVERITIES:
+            self._open_alerts.labels(brand, str(severity)).set(0)
+
     # Pipeline health.
 
     def record_dead_letter(self, stage: str, reason: str) -> None:

@@ -165,3 +165,18 @@ def test_normalize_source() -> None:
     assert normalize_source("x") == "twitter"
     assert normalize_source(None) == "other"
     assert normalize_source("<script>") == "other"
+
+
+def test_reset_brand_zeroes_its_gauges_only() -> None:
+    metrics = make_metrics()
+    for brand in ("acme", "globex"):
+        metrics.record_alert(alert(brand, Severity.CRITICAL))
+        metrics.record_brand_gauges(brand, {"score": 20.0, "open_alerts_critical": 1, "unanswered_complaints": 2})
+    metrics.reset_brand("acme")
+    metrics.reset_brand("not-a-brand")
+    assert value(metrics, "snowball_wave_level", brand="acme") == 0
+    assert value(metrics, "snowball_score", brand="acme") == 0
+    assert value(metrics, "snowball_open_alerts", brand="acme", severity="critical") == 0
+    assert value(metrics, "snowball_unanswered_complaints", brand="acme") == 0
+    assert value(metrics, "snowball_wave_level", brand="globex") == 3
+    assert value(metrics, "snowball_alerts_total", brand="acme", kind="snowball", severity="critical") == 1
