@@ -29,7 +29,7 @@ from streams.models.mention import Author, Engagement, RawMention
 
 REASONS = (
     "not_an_object",
-    "bad_json",
+    "not_json",
     "invalid_utf8",
     "missing_field",
     "wrong_type",
@@ -143,7 +143,7 @@ def parse_raw_mention_json(
     try:
         obj = json.loads(data)
     except ValueError as exc:
-        raise InvalidMention("bad_json", f"not JSON: {exc.msg} at {exc.pos}") from None
+        raise InvalidMention("not_json", f"not JSON: {exc.msg} at {exc.pos}") from None
     return parse_raw_mention(obj, now_ms=now_ms, limits=limits)
 
 

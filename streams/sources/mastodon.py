@@ -49,7 +49,7 @@ def _statuses(payload: Any) -> list[dict[str, Any]]:
         try:
             payload = json.loads(body) if isinstance(body, str) else body
         except json.JSONDecodeError as exc:
-            raise InvalidMention("bad_json", f"streaming payload is not JSON: {exc.msg}") from None
+            raise InvalidMention("not_json", f"streaming payload is not JSON: {exc.msg}") from None
     items = payload if isinstance(payload, list) else [payload]
     if not all(isinstance(item, dict) for item in items):
         raise InvalidMention("not_an_object", "a Mastodon status is a JSON object")

@@ -72,7 +72,7 @@ def test_json_bytes_entry_point():
         "invalid_utf8")
     assert reason(parse_raw_mention_json, b'{"id": "1", "text": "\\ud83d", "created_at": 1772431200000}') == (
         "invalid_utf8")
-    assert reason(parse_raw_mention_json, b"{not json") == "bad_json"
+    assert reason(parse_raw_mention_json, b"{not json") == "not_json"
 
 
 @pytest.mark.parametrize("mention, expected", [
