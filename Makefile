@@ -32,7 +32,7 @@ test-integration: install ops-tools
 	$(PY) -m pytest -q -m integration
 
 bench: install
-	$(PY) benchmarks/run.py --data $(SHARED_DATA)
+	$(PY) benchmarks/run.py
 
 eval-detection: install
 	$(PY) evaluation/detection.py --data $(SHARED_DATA) --out docs/detection.md

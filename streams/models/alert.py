@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from streams.models.mention import shallow_record
 
 
 class AlertKind(StrEnum):
@@ -48,7 +50,7 @@ class Alert:
     author_id: str | None = None
 
     def to_record(self) -> dict[str, Any]:
-        record = asdict(self)
+        record = shallow_record(self)
         record["kind"] = str(self.kind)
         record["severity"] = str(self.severity)
         return record

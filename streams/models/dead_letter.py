@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
+
+from streams.models.mention import shallow_record
 
 
 @dataclass(slots=True)
@@ -19,7 +21,7 @@ class DeadLetter:
     value: bytes | None = None
 
     def to_record(self) -> dict[str, Any]:
-        return asdict(self)
+        return shallow_record(self)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> DeadLetter:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
+
+
+def shallow_record(obj: Any) -> dict[str, Any]:
+    """A dataclass as a dict of its fields, without a deep copy: records are only read by the encoder."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 class Sentiment(StrEnum):
@@ -48,7 +53,10 @@ class RawMention:
     from_brand_account: bool = False
 
     def to_record(self) -> dict[str, Any]:
-        return asdict(self)
+        record = shallow_record(self)
+        record["author"] = shallow_record(self.author) if self.author is not None else None
+        record["engagement"] = shallow_record(self.engagement)
+        return record
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> RawMention:
@@ -92,7 +100,7 @@ class EnrichedMention:
     enrichment: Enrichment
 
     def to_record(self) -> dict[str, Any]:
-        return {"mention": self.mention.to_record(), "enrichment": asdict(self.enrichment)}
+        return {"mention": self.mention.to_record(), "enrichment": shallow_record(self.enrichment)}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> EnrichedMention:
@@ -116,7 +124,7 @@ class Classification:
     reason: str = ""  # why the label is only a default (empty text, no sentiment cue...); "" when it is not
 
     def to_record(self) -> dict[str, Any]:
-        record = asdict(self)
+        record = shallow_record(self)
         record["sentiment"] = str(self.sentiment)
         return record
 
@@ -142,7 +150,7 @@ class ClassifiedMention:
     def to_record(self) -> dict[str, Any]:
         return {
             "mention": self.mention.to_record(),
-            "enrichment": asdict(self.enrichment),
+            "enrichment": shallow_record(self.enrichment),
             "classification": self.classification.to_record(),
         }
 

@@ -84,7 +84,8 @@ class SchemaStore:
 
 @lru_cache(maxsize=64)
 def _parsed(schema_json: str) -> Any:
-    return fastavro.parse_schema(_without_logical_types(json.loads(schema_json)), _write_hint=False)
+    # The default write hint marks the result as parsed, so fastavro does not parse it again per record.
+    return fastavro.parse_schema(_without_logical_types(json.loads(schema_json)))
 
 
 def parsed_for_pipeline(schema: dict[str, Any]) -> Any:
