@@ -19,7 +19,7 @@ from streams.settings import Settings
 def make_stages(settings: Settings | None = None) -> tuple[Stages, PipelineMetrics]:
     settings = settings or Settings()
     catalog = BrandCatalog.from_yaml(settings.brands_file)
-    metrics = PipelineMetrics(catalog.ids)
+    metrics = PipelineMetrics(catalog.ids, topics=settings.topics)
     stages = Stages(
         codecs=build_codecs(settings),
         enricher=Enricher(catalog),

@@ -15,7 +15,10 @@ from streams.kafka.admin import TopicSpec
 from streams.settings import Settings
 
 SEEN_TABLE = "seen-mentions"
+CONTEXT_TABLE = "brand-context"
 DETECTOR_TABLE = "detector-state"
+TABLES = (SEEN_TABLE, CONTEXT_TABLE, DETECTOR_TABLE)
+DETECT_BATCH = 500  # events per detector checkpoint: one state write per brand per batch
 
 
 def _origin(event: faust.EventT) -> Origin:
@@ -52,6 +55,7 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
     }
     json_schema = faust.Schema(key_type=str, value_type=dict, key_serializer="json", value_serializer="json")
     seen = app.Table(SEEN_TABLE, schema=json_schema, partitions=names.partitions)
+    contexts = app.Table(CONTEXT_TABLE, schema=json_schema, partitions=names.partitions)
     detector_states = app.Table(DETECTOR_TABLE, schema=json_schema, partitions=names.partitions)
 
     async def send(outputs: list[Output]) -> None:
@@ -68,13 +72,24 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
     async def classify(stream: faust.StreamT) -> None:
         async for events in stream.take_events(settings.classify_batch_size, within=0.05):
             with stages.metrics.stage_timer("classify"):
-                await send(stages.classify([(e.value, _origin(e)) for e in events]))
+                await send(stages.classify([(e.value, _origin(e)) for e in events], contexts))
 
     @app.agent(topic["classified"], name="detect")
     async def detect(stream: faust.StreamT) -> None:
-        async for event in stream.events():
+        # take_events acks a batch only after this body returns: offsets never pass saved state.
+        async for events in stream.take_events(DETECT_BATCH, within=0.05):
             with stages.metrics.stage_timer("detect"):
-                await send(stages.detect(event.value, _origin(event), detector_states))
+                await send(stages.detect([(e.value, _origin(e)) for e in events], detector_states))
+
+    sources = {names.raw, names.enriched, names.classified}
+
+    @app.timer(10.0)
+    async def report_consumer_lag() -> None:
+        for tp in app.consumer.assignment():
+            if tp.topic in sources:
+                position = await app.consumer.position(tp)
+                if position is not None:
+                    stages.metrics.set_consumer_lag(tp.topic, tp.partition, app.consumer.highwater(tp) - position)
 
     app.snowball_topic_specs = topic_specs(settings)
     return app
@@ -86,5 +101,5 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     specs = [TopicSpec(getattr(names, role), names.partitions, names.replication_factor)
              for role in ("raw", "enriched", "classified", "alerts", "dead_letter")]
     specs += [TopicSpec(f"{settings.app_id}-{table}-changelog", names.partitions, names.replication_factor,
-                        compacted=True) for table in (SEEN_TABLE, DETECTOR_TABLE)]
+                        compacted=True) for table in TABLES]
     return specs

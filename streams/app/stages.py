@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from streams.classification import Classifier
 from streams.detection import SnowballDetector
 from streams.enrichment import Enricher
+from streams.enrichment.context import update_brand_context
+from streams.enrichment.dedup import first_seen_value, is_redelivery
 from streams.metrics import PipelineMetrics
 from streams.models import (
     ClassifiedMention,
@@ -24,6 +26,7 @@ from streams.models import (
     InvalidMention,
     RawMention,
 )
+from streams.models.parse import validate_raw_mention
 from streams.serialization import Codec, DecodeError
 
 log = logging.getLogger(__name__)
@@ -93,21 +96,22 @@ class Stages:
     def enrich(self, value: bytes, origin: Origin, seen: MutableMapping[str, int]) -> list[Output]:
         """Raw mention -> one enriched mention per brand; ``seen`` (keyed by mention id) drops redeliveries."""
         try:
-            raw = RawMention.from_record(self.codecs.raw.decode(value))
+            raw = validate_raw_mention(RawMention.from_record(self.codecs.raw.decode(value)),
+                                       now_ms=self.wall_clock_ms())
         except DecodeError as exc:
+            return [self.dead_letter("enrich", exc.reason, str(exc), origin, value)]
+        except InvalidMention as exc:
             return [self.dead_letter("enrich", exc.reason, str(exc), origin, value)]
         except (TypeError, ValueError, KeyError) as exc:
             return [self.dead_letter("enrich", "invalid_mention", f"{type(exc).__name__}: {exc}", origin, value)]
-        if raw.id in seen:
+        if is_redelivery(seen, raw):
             return []
         try:
             enriched = self.enricher.enrich(raw)
-        except InvalidMention as exc:
-            return [self.dead_letter("enrich", exc.reason, str(exc), origin, value)]
         except Exception as exc:  # a bug must not stop the partition: keep the record, log, go on
             log.exception("enrichment failed for %s/%d@%d", origin.topic, origin.partition, origin.offset)
             return [self.dead_letter("enrich", "processing_error", f"{type(exc).__name__}: {exc}", origin, value)]
-        seen[raw.id] = raw.created_at
+        seen[raw.id] = first_seen_value(seen.get(raw.id), raw)
         if not enriched:
             self.metrics.record_unmatched()
         return [
@@ -116,26 +120,43 @@ class Stages:
         ]
 
     # -- classify ----------------------------------------------------------------------------
-    def classify(self, batch: Sequence[tuple[bytes, Origin]]) -> list[Output]:
-        """A batch of enriched mentions -> classified mentions, same keys (brand ids)."""
+    def classify(self, batch: Sequence[tuple[bytes, Origin]], contexts: MutableMapping[str, dict]) -> list[Output]:
+        """A batch of enriched mentions -> classified mentions, same keys (brand ids).
+
+        ``contexts`` holds one brand context (cascades, near-duplicates) per brand id; each brand's
+        context is read once and written once per batch, so the table's changelog gets one record
+        per brand and batch, not per mention.
+        """
         outputs: list[Output] = []
         decoded: list[EnrichedMention] = []
+        touched: dict[str, dict] = {}
         for value, origin in batch:
             try:
-                decoded.append(EnrichedMention.from_record(self.codecs.enriched.decode(value)))
+                enriched = EnrichedMention.from_record(self.codecs.enriched.decode(value))
             except DecodeError as exc:
                 outputs.append(self.dead_letter("classify", exc.reason, str(exc), origin, value))
+                continue
             except (TypeError, ValueError, KeyError) as exc:
                 outputs.append(self.dead_letter("classify", "invalid_record", f"{type(exc).__name__}: {exc}",
                                                 origin, value))
+                continue
+            brand_id = enriched.enrichment.brand_id
+            state = touched[brand_id] if brand_id in touched else contexts.get(brand_id)
+            touched[brand_id], enriched = update_brand_context(state, enriched)
+            decoded.append(enriched)
+        for brand_id, state in touched.items():
+            contexts[brand_id] = state
         if not decoded:
             return outputs
+        started = time.perf_counter()
         classifications = self.classifier.classify(
             [e.mention.text for e in decoded], [e.mention.lang_hint for e in decoded]
         )
+        self.metrics.record_classifier_batch(len(decoded), time.perf_counter() - started)
         for enriched, classification in zip(decoded, classifications, strict=True):
             classified = ClassifiedMention(enriched.mention, enriched.enrichment, classification)
             self.metrics.record_classified(classified)
+            self.metrics.record_event_time_lag("classify", classified.mention.created_at)
             outputs.append(
                 Output("classified", _brand_key(classified.brand_id),
                        self.codecs.classified.encode(classified.to_record()))
@@ -143,23 +164,40 @@ class Stages:
         return outputs
 
     # -- detect ------------------------------------------------------------------------------
-    def detect(self, value: bytes, origin: Origin, states: MutableMapping[str, dict]) -> list[Output]:
-        """Classified mention -> alerts; ``states`` holds one detector state per brand id."""
-        try:
-            classified = ClassifiedMention.from_record(self.codecs.classified.decode(value))
-        except DecodeError as exc:
-            return [self.dead_letter("detect", exc.reason, str(exc), origin, value)]
-        except (TypeError, ValueError, KeyError) as exc:
-            return [self.dead_letter("detect", "invalid_record", f"{type(exc).__name__}: {exc}", origin, value)]
-        brand_id = classified.brand_id
-        try:
-            state, alerts = self.detector.process(states.get(brand_id), classified)
-        except Exception as exc:
-            log.exception("detection failed for %s/%d@%d", origin.topic, origin.partition, origin.offset)
-            return [self.dead_letter("detect", "processing_error", f"{type(exc).__name__}: {exc}", origin, value)]
-        states[brand_id] = state  # assignment writes the table's changelog
-        outputs = []
-        for alert in alerts:
-            self.metrics.record_alert(alert)
-            outputs.append(Output("alerts", _brand_key(alert.brand_id), self.codecs.alerts.encode(alert.to_record())))
+    def detect(self, batch: Sequence[tuple[bytes, Origin]], states: MutableMapping[str, dict]) -> list[Output]:
+        """Classified mentions -> alerts; ``states`` holds one detector state per brand id.
+
+        Each touched brand's state is written back once per batch (one changelog record); the
+        agent acks the batch's offsets only after that, so a restart resumes from saved state.
+        """
+        outputs: list[Output] = []
+        touched: dict[str, dict] = {}
+        for value, origin in batch:
+            try:
+                classified = ClassifiedMention.from_record(self.codecs.classified.decode(value))
+            except DecodeError as exc:
+                outputs.append(self.dead_letter("detect", exc.reason, str(exc), origin, value))
+                continue
+            except (TypeError, ValueError, KeyError) as exc:
+                outputs.append(self.dead_letter("detect", "invalid_record", f"{type(exc).__name__}: {exc}",
+                                                origin, value))
+                continue
+            brand_id = classified.brand_id
+            state = touched[brand_id] if brand_id in touched else states.get(brand_id)
+            try:
+                state, alerts = self.detector.process(state, classified)
+            except Exception as exc:
+                log.exception("detection failed for %s/%d@%d", origin.topic, origin.partition, origin.offset)
+                outputs.append(self.dead_letter("detect", "processing_error", f"{type(exc).__name__}: {exc}",
+                                                origin, value))
+                continue
+            touched[brand_id] = state
+            self.metrics.record_event_time_lag("detect", classified.mention.created_at)
+            for alert in alerts:
+                self.metrics.record_alert(alert)
+                outputs.append(Output("alerts", _brand_key(alert.brand_id),
+                                      self.codecs.alerts.encode(alert.to_record())))
+        for brand_id, state in touched.items():
+            states[brand_id] = state  # assignment writes the table's changelog
+            self.metrics.record_brand_gauges(brand_id, self.detector.gauges(state))
         return outputs

@@ -28,5 +28,5 @@ def build_stages(settings: Settings, metrics: PipelineMetrics | None = None) -> 
         enricher=Enricher(catalog),
         classifier=load_classifier(settings.model_dir),
         detector=SnowballDetector(),
-        metrics=metrics or PipelineMetrics(catalog.ids),
+        metrics=metrics or PipelineMetrics(catalog.ids, topics=settings.topics),
     )

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from streams.app.stages import Origin, Output, Stages
 from streams.models import Alert, DeadLetter, Severity
 from streams.scenarios import build_scenario
 from tests.support import make_stages
 
 
-def run_pipeline(stages: Stages, values: list[bytes]) -> tuple[list[Output], dict, dict]:
-    """Every value through enrich -> classify -> detect, like the three agents in a row."""
+def run_pipeline(stages: Stages, values: list[bytes], batch: int = 50) -> tuple[list[Output], dict, dict]:
+    """Every value through enrich -> classify -> detect, like the three agents in a row, in batches."""
     seen: dict = {}
+    contexts: dict = {}
     states: dict = {}
     outputs: list[Output] = []
+    enriched: list[tuple[bytes, Origin]] = []
     for offset, value in enumerate(values):
         for out in stages.enrich(value, Origin("mentions.raw", 0, offset), seen):
-            if out.role != "enriched":
+            if out.role == "enriched":
+                enriched.append((out.value, Origin("mentions.enriched", 0, len(enriched))))
+            else:
                 outputs.append(out)
-                continue
-            for classified in stages.classify([(out.value, Origin("mentions.enriched", 0, offset))]):
-                if classified.role != "classified":
-                    outputs.append(classified)
-                    continue
-                outputs.append(classified)
-                outputs += stages.detect(classified.value, Origin("mentions.classified", 0, offset), states)
+    for start in range(0, len(enriched), batch):
+        classified = stages.classify(enriched[start:start + batch], contexts)
+        outputs += classified
+        to_detect = [(o.value, Origin("mentions.classified", 0, start + i))
+                     for i, o in enumerate(classified) if o.role == "classified"]
+        outputs += stages.detect(to_detect, states)
     return outputs, seen, states
 
 
@@ -83,8 +88,8 @@ def test_a_record_that_breaks_the_detector_is_dead_lettered_not_fatal():
     stages.detector = Broken()
     value = stages.codecs.raw.encode(build_scenario("demo")[0].to_record())
     enriched = stages.enrich(value, Origin("mentions.raw", 0, 0), {})[0]
-    classified = stages.classify([(enriched.value, Origin("mentions.enriched", 0, 0))])[0]
-    out = stages.detect(classified.value, Origin("mentions.classified", 2, 9), {})
+    classified = stages.classify([(enriched.value, Origin("mentions.enriched", 0, 0))], {})[0]
+    out = stages.detect([(classified.value, Origin("mentions.classified", 2, 9))], {})
     assert [o.role for o in out] == ["dead_letter"]
     letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[0].value))
     assert (letter.stage, letter.reason, letter.partition, letter.offset) == ("detect", "processing_error", 2, 9)
@@ -97,7 +102,36 @@ def test_classify_batches_keep_order_and_dead_letter_only_the_bad_ones():
                 for i, m in enumerate(mentions)]
     batch = [(enriched[0], Origin("e", 0, 0)), (b"junk", Origin("e", 0, 1))] + [
         (v, Origin("e", 0, i + 2)) for i, v in enumerate(enriched[1:])]
-    out = stages.classify(batch)
+    out = stages.classify(batch, {})
     assert [o.role for o in out].count("dead_letter") == 1
     ids = [stages.codecs.classified.decode(o.value)["mention"]["id"] for o in out if o.role == "classified"]
     assert ids == [m.id for m in mentions]
+
+
+def test_state_is_written_once_per_brand_and_batch():
+    """One changelog record per brand and batch, not per mention."""
+    stages, _ = make_stages()
+    writes: list[str] = []
+
+    class CountingTable(dict):
+        def __setitem__(self, key, value):
+            writes.append(key)
+            super().__setitem__(key, value)
+
+    values = [stages.codecs.raw.encode(m.to_record()) for m in build_scenario("demo")[:120]]
+    enriched = [(o.value, Origin("e", 0, i)) for i, v in enumerate(values)
+                for o in stages.enrich(v, Origin("r", 0, i), {}) if o.role == "enriched"]
+    contexts, states = CountingTable(), CountingTable()
+    classified = stages.classify(enriched, contexts)
+    stages.detect([(o.value, Origin("c", 0, i)) for i, o in enumerate(classified)], states)
+    brands = {key for key in contexts}
+    assert sorted(writes) == sorted(list(brands) * 2)
+
+
+def test_invalid_mentions_are_dead_lettered_with_their_reason():
+    stages, metrics = make_stages()
+    mention = build_scenario("demo")[0]
+    far_future = dataclasses.replace(mention, created_at=1_800_000_000_000 + 10 * 86_400_000)
+    out = stages.enrich(stages.codecs.raw.encode(far_future.to_record()), Origin("mentions.raw", 1, 5), {})
+    letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[0].value))
+    assert (out[0].role, letter.reason) == ("dead_letter", "timestamp_in_future")

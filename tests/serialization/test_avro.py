@@ -26,7 +26,7 @@ def sample_records() -> dict[str, dict]:
     mention = build_scenario("demo")[0]
     raw = stages.codecs.raw.encode(mention.to_record())
     enriched = stages.enrich(raw, Origin("mentions.raw", 0, 0), {})[0].value
-    classified = stages.classify([(enriched, Origin("mentions.enriched", 0, 0))])[0].value
+    classified = stages.classify([(enriched, Origin("mentions.enriched", 0, 0))], {})[0].value
     alert = Alert("a:1", AlertKind.SNOWBALL, "acme", Severity.WARNING, 1, 2, signals={"x": 1.0}, reasons=["why"])
     letter = DeadLetter("enrich", "not_avro", "bad", "mentions.raw", 1, 7, 3, key=b"k", value=b"\xff\x00")
     return {

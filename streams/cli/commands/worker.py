@@ -24,6 +24,8 @@ def command(**flags: object) -> None:
     Creates missing topics (Faust's changelogs included) with the partition counts it needs,
     serves Prometheus metrics, and stops cleanly on SIGTERM or Ctrl-C.
     """
+    from importlib.metadata import version
+
     import faust
 
     from streams.app import build_stages, create_app, topic_specs
@@ -44,8 +46,9 @@ def command(**flags: object) -> None:
             bootstrap = broker.bootstrap
             settings.embedded_profile = True
             click.echo(f"no --broker given: embedded broker on {bootstrap} (in-memory, gone on exit)", err=True)
-        metrics = PipelineMetrics(BrandCatalog.from_yaml(settings.brands_file).ids)
+        metrics = PipelineMetrics(BrandCatalog.from_yaml(settings.brands_file).ids, topics=settings.topics)
         stages = build_stages(settings, metrics)
+        metrics.set_info(version("snowball-streams"), stages.classifier.name, stages.classifier.version)
         if settings.metrics_port:
             metrics.serve(settings.metrics_port, settings.metrics_host)
         created = ensure_topics(bootstrap, topic_specs(settings))
