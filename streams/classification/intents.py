@@ -37,7 +37,8 @@ _WORDS: dict[str, frozenset[str]] = {
 }
 _PHRASES: dict[str, tuple[str, ...]] = {
     COMPLAINT: ("customer service", "on hold", "still waiting", "no response", "never received", "not working",
-                "doesn t work", "doesnt work", "don t work", "service client", "toujours pas", "marche pas", "fonctionne pas",
+                "doesn t work", "doesnt work", "don t work", "service client", "toujours pas", "marche pas",
+                "fonctionne pas",
                 "aucune reponse", "pas de reponse", "jamais recu"),
     CRISIS: ("class action", "legal action", "rip off", "action collective", "action de groupe", "porter plainte",
              "mise en demeure", "ufc que choisir"),

@@ -1,0 +1,99 @@
+"""Models trained on a team's own labelled mentions with scikit-learn: TF-IDF words and characters plus the
+rule model's valence, into a logistic regression (whose probabilities are reasonably calibrated as they are)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from streams.classification.intents import tag
+from streams.classification.rules import RuleClassifier, hints_for, reason_for
+from streams.classification.text import clean, fold
+from streams.models import Classification, Sentiment
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"@\w+")
+_ELONGATION = re.compile(r"(\w)\1{2,}")
+
+
+def normalise(text: str) -> str:
+    """What the n-gram features see: folded, links and handles replaced, elongations cut to two letters."""
+    text = fold(clean(text))
+    return _ELONGATION.sub(r"\1\1", _HANDLE.sub("@user", _URL.sub("http", text)))
+
+
+class RuleFeatures(TransformerMixin, BaseEstimator):
+    """The rule model's view of each text (compound, positive and negative valence, hits, sarcasm) as features."""
+
+    def __init__(self) -> None:
+        self._rules = RuleClassifier()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The lexicons ship with the package: a saved model does not need its own copy.
+        return {k: v for k, v in self.__dict__.items() if k != "_rules"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._rules = RuleClassifier()
+
+    def fit(self, texts: Sequence[str], labels: Any = None) -> RuleFeatures:
+        return self
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        rows = []
+        for text in texts:
+            _, _, valence = self._rules.analyse(clean(text))
+            rows.append([valence.compound, valence.positive / 4, valence.negative / 4, min(valence.hits, 5) / 5,
+                         float(valence.sarcasm), *self._rules.probabilities(valence)])
+        return np.asarray(rows, dtype=np.float64)
+
+
+def build_pipeline(seed: int = 0) -> Pipeline:
+    features = FeatureUnion([
+        ("words", TfidfVectorizer(preprocessor=normalise, token_pattern=r"[#@]?\w+", ngram_range=(1, 2),
+                                  min_df=2, sublinear_tf=True)),
+        ("chars", TfidfVectorizer(preprocessor=normalise, analyzer="char_wb", ngram_range=(2, 5), min_df=2,
+                                  sublinear_tf=True, max_features=200_000)),
+        ("rules", RuleFeatures()),
+    ])
+    model = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed)
+    return Pipeline([("features", features), ("model", model)])
+
+
+class LearnedClassifier:
+    """A trained scikit-learn pipeline for sentiment; language and intents come from the rule model."""
+
+    def __init__(self, pipeline: Pipeline, name: str, version: str) -> None:
+        self.pipeline = pipeline
+        self.name = name
+        self.version = version
+        self._rules = RuleClassifier()
+        self._classes = [Sentiment(str(c)) for c in pipeline.classes_]
+
+    def classify(
+        self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None
+    ) -> list[Classification]:
+        cleaned = [clean(t) for t in texts]
+        hints = hints_for(texts, lang_hints)
+        probabilities = self.pipeline.predict_proba(cleaned) if cleaned else np.zeros((0, len(self._classes)))
+        out = []
+        for raw_text, text, hint, row in zip(texts, cleaned, hints, probabilities, strict=True):
+            language, folded, valence = self._rules.analyse(text, hint)
+            best = int(np.argmax(row))
+            sentiment = self._classes[best]
+            negative = float(row[self._classes.index(Sentiment.NEGATIVE)]) if Sentiment.NEGATIVE in self._classes \
+                else 0.0
+            out.append(Classification(
+                language=language, sentiment=sentiment, score=round(float(row[best]), 4),
+                negative_score=round(negative, 4), intents=tag(folded, text, sentiment, valence.sarcasm),
+                model=self.name, model_version=self.version,
+                reason=reason_for(raw_text, text, hits=1),
+            ))
+        return out
