@@ -18,12 +18,11 @@ def _snippet(text: str, width: int = 80) -> str:
 
 
 def track_complaint(state: dict[str, Any], cm: ClassifiedMention, cfg: DetectorConfig) -> None:
-    """Remember a negative complaint or question until the brand answers it or its deadline passes."""
+    """Remember a negative complaint or question (not a repost) until the brand answers it or its deadline passes."""
     m = cm.mention
-    if m.reposts_id is not None or not set(cm.classification.intents).intersection(cfg.complaint_intents):
-        return
-    state["pending"][m.id] = [m.created_at, m.author.id if m.author else None, _snippet(m.text)]
-    state["stats"]["pending_evicted"] += evict_oldest_inserted(state["pending"], cfg.max_pending)
+    state["pending"][m.id] = [m.created_at, m.author.id if m.author else None, m.text[:100]]
+    if len(state["pending"]) > cfg.max_pending:
+        state["stats"]["pending_evicted"] += evict_oldest_inserted(state["pending"], cfg.max_pending)
 
 
 def brand_reply(state: dict[str, Any], cm: ClassifiedMention) -> list[Alert]:
@@ -63,7 +62,7 @@ def expire_complaints(state: dict[str, Any], brand_id: str, now: int, cfg: Detec
         alerts.append(Alert(
             alert_id=f"{brand_id}:unanswered:{mention_id}", kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=brand_id,
             severity=Severity.WATCH, opened_at=due, event_time=now, score=round((now - t) / 3_600_000, 2),
-            summary=f"{brand_id}: complaint unanswered for {hours:g} h: {snippet}",
+            summary=f"{brand_id}: complaint unanswered for {hours:g} h: {_snippet(snippet)}",
             signals={"hours_waited": round((now - t) / 3_600_000, 2), "deadline_hours": hours},
             reasons=[f"no reply from a {brand_id} account within {hours:g} h"],
             mention_ids=[mention_id], author_id=author,
@@ -82,13 +81,11 @@ def repeat_critic(
 ) -> list[Alert]:
     """The same author back with negative posts again and again: a relationship to repair, not a crisis.
 
-    ``author`` is the author's memory record; slot 4 holds the times of their latest negative posts.
+    ``author`` is the author's memory record; slot 4 holds the times of their latest negative posts, this one
+    included.
     """
     times = author[4]
     t = cm.mention.created_at
-    times.append(t)
-    if len(times) > cfg.repeat_count:
-        del times[0]
     if len(times) < cfg.repeat_count or max(times) - min(times) > cfg.repeat_window_ms:
         return []
     if author[5] is not None and t - author[5] < cfg.repeat_cooldown_ms:

@@ -3,7 +3,8 @@
 A cascade is a negative root post plus the posts that relay it. SEISMIC models relays as a self-exciting
 point process whose memory kernel is flat for ``s0`` then a power law of exponent ``1 + theta``; the
 infectiousness p_t is relays so far over the audience already "spent", and the final size is
-R_inf = R_t + p_t * N_remaining / (1 - p_t * n_star), with n_star the mean audience of a relay. When
+R_inf = R_t + p_t * N_remaining / (1 - p_t * n_star), with n_star the mean audience of a relay (the root's
+own audience is excluded: it starts the cascade, it says nothing about how relays spread). When
 p_t * n_star >= 1 the cascade is supercritical: it keeps growing, and we report that instead of a size.
 (SEISMIC fits two scale constants on history; with no training data here both are 1.)
 """
@@ -54,7 +55,7 @@ def forecast(cascade: dict[str, Any], now: int, cfg: DetectorConfig) -> tuple[fl
     if relays == 0 or spent <= 0:
         return float(relays), 0.0, False
     p = relays / spent
-    n_star = audience_total / (relays + 1)  # the root and every relay, dropped ones included
+    n_star = (audience_total - cascade["ev"][0][1]) / relays  # mean audience of a relay, dropped ones included
     branching = p * n_star
     if branching >= 1.0:
         return float(relays), branching, True

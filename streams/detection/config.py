@@ -49,8 +49,8 @@ class DetectorConfig:
     critical_authors: int = 30
     critical_doubling_min: float = 90.0  # critical needs growth still doubling faster than this
     cold_start_ms: int = 3 * HOUR_MS  # no snowball alert before a brand has this much history at all
-    warmup_ms: int = 12 * HOUR_MS  # before this much history, a brand's rhythm is unknown: cap at watch...
-    warmup_warning_ratio: float = 6.0  # ...unless the surge is this many times the prior-shrunk baseline
+    warmup_ms: int = 48 * HOUR_MS  # before this much history (or two days of this hour), the rhythm is unknown:
+    warmup_doubling_min: float = 45.0  # ...so warning and above need growth doubling at least this fast
 
     # Lifecycle.
     update_interval_ms: int = 30 * MINUTE_MS  # same-severity updates at most this often

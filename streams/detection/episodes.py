@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams.detection import explain
+from streams.detection import explain, seasonal
 from streams.detection.config import DetectorConfig
 from streams.detection.severity import assess
-from streams.detection.window import WindowSignals
+from streams.detection.window import WindowSignals, for_alert
 from streams.models import Alert, AlertKind, Severity
 
 
@@ -23,7 +23,10 @@ class Lifecycle:
     def step(self, state: dict[str, Any], brand_id: str, sig: WindowSignals) -> list[Alert]:
         cfg = self.config
         now = state["wm"]
-        level, held = assess(sig, cfg, now - state["first"])
+        hour = seasonal.slots(now)[0]
+        hour_days = state["base"]["hodn"][hour] * cfg.bucket_ms / 86_400_000 * 24
+        warming_up = now - state["first"] < cfg.warmup_ms or hour_days < 2
+        level, held = assess(sig, cfg, now - state["first"], warming_up)
         episode = state["ep"]
         if episode is None:
             if level is None:
@@ -37,14 +40,14 @@ class Lifecycle:
                 "id": alert_id, "opened": opened, "sev": str(level), "last_emit": now, "calm_since": None,
                 "topic": sig.topic, "peak_glr": sig.glr,
             }
-            return [self._alert(brand_id, episode, level, sig, held, now)]
+            return [self._alert(state, brand_id, episode, level, sig, held, now)]
         episode["peak_glr"] = max(episode["peak_glr"], sig.glr)
         if episode["topic"] is None and sig.topic is not None:
             episode["topic"] = sig.topic
         current = Severity(episode["sev"])
         if level is not None and level.rank > current.rank:
             episode["sev"], episode["last_emit"], episode["calm_since"] = str(level), now, None
-            return [self._alert(brand_id, episode, level, sig, held, now)]
+            return [self._alert(state, brand_id, episode, level, sig, held, now)]
         calm = sig.glr_short < cfg.resolve_glr and sig.ratio_hour < cfg.resolve_ratio
         if not calm:
             episode["calm_since"] = None
@@ -54,14 +57,15 @@ class Lifecycle:
             if now - episode["calm_since"] >= cfg.resolve_hold_ms:
                 state["ep"] = None
                 state["last_ep"] = {"id": episode["id"], "opened": episode["opened"], "resolved": now}
-                return [self._alert(brand_id, episode, Severity.RESOLVED, sig, held, now)]
+                return [self._alert(state, brand_id, episode, Severity.RESOLVED, sig, held, now)]
         if now - episode["last_emit"] >= cfg.update_interval_ms:
             episode["last_emit"] = now
-            return [self._alert(brand_id, episode, current, sig, held, now)]
+            return [self._alert(state, brand_id, episode, current, sig, held, now)]
         return []
 
-    def _alert(self, brand_id: str, episode: dict[str, Any], severity: Severity, sig: WindowSignals,
-               held: list[str], now: int) -> Alert:
+    def _alert(self, state: dict[str, Any], brand_id: str, episode: dict[str, Any], severity: Severity,
+               sig: WindowSignals, held: list[str], now: int) -> Alert:
+        for_alert(state, self.config, sig)
         if sig.topic is None and episode["topic"] is not None:
             sig.topic = episode["topic"]
         return Alert(

@@ -41,7 +41,9 @@ def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, fro
     """Learn from one closed bucket. ``frozen`` (an episode is open): a wave must not become the new normal."""
     mu = expected(base, cfg, t)
     if frozen:
-        x = min(observed, mu)
+        # Learn only a little of the wave: enough that a level lasting days becomes the new normal (and a
+        # baseline learned too low at start-up catches up), too little for one wave to hide itself.
+        x = min(observed, 1.5 * mu)
     else:
         # Winsorise: one odd bucket moves the baseline a little, never a lot.
         x = min(observed, mu + 3.0 * math.sqrt(base["phi"] * mu) + 1.0)

@@ -17,7 +17,8 @@ def _volume_level(glr: float, ratio: float, cfg: DetectorConfig) -> Severity | N
     return None
 
 
-def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int) -> tuple[Severity | None, list[str]]:
+def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
+           warming_up: bool = False) -> tuple[Severity | None, list[str]]:
     """The severity the window deserves now (None: no snowball) and why a higher level was held back."""
     held: list[str] = []
     level = _volume_level(sig.glr, sig.ratio, cfg)
@@ -45,7 +46,9 @@ def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int) -> tuple[Se
     if level is Severity.WARNING and sig.distinct_authors < cfg.warning_authors:
         level = Severity.WATCH
         held.append(f"warning needs {cfg.warning_authors}+ distinct negative authors in the hour")
-    if level.rank > Severity.WATCH.rank and history_ms < cfg.warmup_ms and sig.ratio < cfg.warmup_warning_ratio:
+    fast = 0 < sig.doubling_min <= cfg.warmup_doubling_min
+    if level.rank > Severity.WATCH.rank and warming_up and not fast:
+        # A brand's daily rise looks like a surge until its hours have been seen: only fast growth escalates.
         level = Severity.WATCH
-        held.append("the brand's rhythm is still being learned (warm-up)")
+        held.append("the brand's daily rhythm is still being learned (warm-up) and growth is not fast")
     return level, held

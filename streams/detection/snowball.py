@@ -31,6 +31,7 @@ class SnowballDetector:
     def __init__(self, config: DetectorConfig | None = None) -> None:
         self.config = config or DetectorConfig()
         self.lifecycle = Lifecycle(self.config)
+        self._complaint_intents = frozenset(self.config.complaint_intents)
 
     def new_state(self) -> State:
         return {
@@ -42,6 +43,7 @@ class SnowballDetector:
             "next_eval": None,
             "b": {},  # bucket start -> light counters (see window.py)
             "d": {},  # bucket start -> {"a": authors, "t": terms, "tp": topic voices, "ids": [[score, id]]}
+            "w": {"a": {}, "t": {}, "tp": {}},  # the same summed over the detail window, kept incrementally
             "base": seasonal.new_baseline(self.config),
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
             # author id -> [first seen, last seen, recent weight, its time, negative times, repeat alert, reach alert]
@@ -120,6 +122,7 @@ class SnowballDetector:
     # -- per mention -------------------------------------------------------------------------------------------
 
     def _count(self, state: State, cm: ClassifiedMention, bucket: int) -> list[Alert]:
+        """Count one mention into its bucket; the hot path, so written for speed over elegance."""
         cfg = self.config
         m = cm.mention
         key = str(bucket)
@@ -150,18 +153,23 @@ class SnowballDetector:
                 weight = 0.0
             else:
                 cell[REACH] += m.author.followers
-            alerts.extend(care.repeat_critic(state, cm, record, cfg))
+            times = record[4]
+            times.append(t)
+            if len(times) > cfg.repeat_count:
+                del times[0]
+            if len(times) == cfg.repeat_count:
+                alerts.extend(care.repeat_critic(state, cm, record, cfg))
         copied = False
         fp = cm.enrichment.fingerprint or cm.enrichment.near_duplicate_of
         if fp is None and m.reposts_id is None:
-            fp = text.fallback_fingerprint(cm.enrichment.normalized_text, m.text)
+            fp = text.fallback_fingerprint(cm.enrichment.normalized_text or m.text)
         if fp is not None:
             fps = state["fps"]
             entry = fps.get(fp)
             if entry is None:
                 fps[fp] = [1.0, t]
                 if len(fps) > cfg.max_fingerprints:
-                    evict_lowest(fps, cfg.max_fingerprints, lambda e: e[1])
+                    evict_oldest_inserted(fps, cfg.max_fingerprints)
             else:
                 recent = _decayed(entry[0], entry[1], t, cfg.author_half_life_ms)
                 entry[0], entry[1] = recent + 1.0, max(t, entry[1])
@@ -171,19 +179,27 @@ class SnowballDetector:
         e = m.engagement
         engagement = e.reposts + e.replies + e.quotes
         cell[AMP] += engagement
-        if m.author is not None and (m.author.followers >= cfg.high_reach_followers or m.author.verified):
+        high_reach = author_id is not None and (
+            m.author.followers >= cfg.high_reach_followers or m.author.verified
+            or cm.enrichment.author_tier in ("large", "verified"))
+        if high_reach:
             cell[HIGH] += 1
         detail = state["d"].get(str(bucket))
         if detail is None and bucket > state["cur"] - cfg.detail_buckets * cfg.bucket_ms:
             detail = state["d"][str(bucket)] = {"a": {}, "t": {}, "tp": {}, "ids": []}
+        window = state["w"]
         if detail is not None:
             # Breadth counts authors who wrote their own words: reposters amplify, copy-paste bots repeat.
             if author_id is not None and m.reposts_id is None and not copied:
-                detail["a"][author_id] = detail["a"].get(author_id, 0) + 1
+                authors = detail["a"]
+                authors[author_id] = authors.get(author_id, 0) + 1
+                authors = window["a"]
+                authors[author_id] = authors.get(author_id, 0) + 1
             if weight > 0 and m.reposts_id is None:
-                terms = detail["t"]
+                terms, window_terms = detail["t"], window["t"]
                 for term in text.terms((cm.enrichment.normalized_text or m.text).casefold()):
                     terms[term] = terms.get(term, 0) + 1
+                    window_terms[term] = window_terms.get(term, 0) + 1
             ids = detail["ids"]
             if len(ids) < 3 or engagement > ids[-1][0]:
                 ids.append([engagement, m.id])
@@ -199,15 +215,16 @@ class SnowballDetector:
                 sub["b"][key] = sub["b"].get(key, 0.0) + weight
                 if detail is not None:
                     detail["tp"][topic] = detail["tp"].get(topic, 0.0) + weight
+                    window["tp"][topic] = window["tp"].get(topic, 0.0) + weight
         if m.in_reply_to_id is None and m.reposts_id is None and m.quotes_id is None:
             roots = state["roots"]
             roots[m.id] = [t, m.author.followers if m.author else cfg.seismic_default_followers]
             if len(roots) > cfg.max_roots:
                 evict_oldest_inserted(roots, cfg.max_roots)
+        if m.reposts_id is None and not self._complaint_intents.isdisjoint(cm.classification.intents):
             care.track_complaint(state, cm, cfg)
-        elif m.reposts_id is None:
-            care.track_complaint(state, cm, cfg)
-        alerts.extend(care.high_reach_negative(state, cm, record, cfg))
+        if high_reach:
+            alerts.extend(care.high_reach_negative(state, cm, record, cfg))
         return alerts
 
     def _author(self, state: State, author_id: str, t: int) -> list[Any]:
@@ -273,7 +290,10 @@ class SnowballDetector:
                 del sub["b"][key]
         detail_start = bucket - (cfg.detail_buckets - 1) * bms
         for key in [k for k in state["d"] if int(k) < detail_start]:
-            self._fold_terms(state, state["d"].pop(key)["t"], int(key))
+            detail = state["d"].pop(key)
+            for part in ("a", "t", "tp"):
+                _subtract(state["w"][part], detail[part])
+            self._fold_terms(state, detail["t"], int(key))
 
     def _fold_terms(self, state: State, terms: dict[str, int], t: int) -> None:
         cfg = self.config
@@ -315,6 +335,15 @@ class SnowballDetector:
     def stats(state: State | None) -> dict[str, int]:
         """Counters of what the detector saw and set aside (late, duplicates, no author, no brand...)."""
         return dict(state["stats"]) if state and state.get("v") == STATE_VERSION else dict.fromkeys(_STATS, 0)
+
+
+def _subtract(total: dict[str, Any], part: dict[str, Any]) -> None:
+    for key, n in part.items():
+        left = total.get(key, 0) - n
+        if left > 1e-9:
+            total[key] = left
+        else:
+            total.pop(key, None)
 
 
 def _decayed(value: float, since: int, now: int, half_life_ms: int) -> float:

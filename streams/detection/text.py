@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from streams.enrichment.brands import fold
-
 _TERM = re.compile(r"(?<![@\w])#?[^\W\d_][\w'-]{2,}")
-_NOISE = re.compile(r"https?://\S+|@\w+|\s+")
 STOPWORDS = frozenset(
     """
     the and for with that this you your are was were have has had not but from they them what when who why how
@@ -22,10 +19,10 @@ STOPWORDS = frozenset(
 
 def terms(text: str) -> set[str]:
     """Distinct content words and hashtags of an already folded text (no @handles, no stopwords)."""
-    return {w for w in _TERM.findall(text) if w not in STOPWORDS}
+    return set(_TERM.findall(text)).difference(STOPWORDS)
 
 
-def fallback_fingerprint(normalized_text: str, text: str) -> str:
-    """Same text once links, handles and spacing are ignored -> same key. Used when enrichment gave none."""
-    base = normalized_text or fold(text)
-    return format(zlib.crc32(_NOISE.sub(" ", base).strip().encode("utf-8")), "08x")
+def fallback_fingerprint(text: str) -> str:
+    """Same text (case aside) -> same key: exact copy-paste only. Used when enrichment gave no fingerprint;
+    enrichment's near-duplicate fingerprints also catch copies with small edits."""
+    return format(zlib.crc32(text.casefold().encode("utf-8")), "08x")

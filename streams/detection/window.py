@@ -136,21 +136,14 @@ def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
 
     _breadth(state, cfg, sig)
     _topics(state, cfg, sig, cur, fraction)
-    _cascade(state, cfg, sig, now)
-    sig.terms = emerging_terms(state, cfg, now)
+    if sig.glr >= cfg.critical_glr:  # only critical needs to know whether a cascade is supercritical
+        _cascade(state, cfg, sig, now)
     return sig
 
 
 def _breadth(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> None:
-    authors: dict[str, int] = {}
-    topics: dict[str, float] = {}
-    ids: list[tuple[float, str]] = []
-    for detail in state["d"].values():
-        for a, n in detail["a"].items():
-            authors[a] = authors.get(a, 0) + n
-        for topic, v in detail["tp"].items():
-            topics[topic] = topics.get(topic, 0.0) + v
-        ids.extend((score, mid) for score, mid in detail["ids"])
+    window = state["w"]
+    authors, topics = window["a"], window["tp"]
     sig.distinct_authors = len(authors)
     negatives = sum(authors.values())
     sig.top_author_share = max(authors.values()) / negatives if negatives else 0.0
@@ -159,7 +152,15 @@ def _breadth(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> 
         share = topics[topic] / sig.voices_hour if sig.voices_hour else 0.0
         if share >= 0.5:
             sig.topic, sig.topic_share = topic, min(share, 1.0)
+
+
+def for_alert(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> None:
+    """The costlier signals only an alert shows: emerging terms, the cascade forecast, example mentions."""
+    ids = [(score, mid) for detail in state["d"].values() for score, mid in detail["ids"]]
     sig.sample_ids = [mid for _, mid in sorted(ids, key=lambda x: (-x[0], x[1]))[:5]]
+    if sig.cascade_root is None:
+        _cascade(state, cfg, sig, state["wm"])
+    sig.terms = emerging_terms(state, cfg, state["wm"])
 
 
 def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, cur: int, fraction: float) -> None:
@@ -184,10 +185,7 @@ def _cascade(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, now
 
 def emerging_terms(state: dict[str, Any], cfg: DetectorConfig, now: int) -> list[tuple[str, float]]:
     """Terms of the last hour's negative mentions that beat their usual rate, best first, with a z-like score."""
-    window: dict[str, int] = {}
-    for detail in state["d"].values():
-        for term, n in detail["t"].items():
-            window[term] = window.get(term, 0) + n
+    window = state["w"]["t"]
     hours_memory = cfg.vocab_half_life_ms / 3_600_000 / math.log(2)
     hours_window = cfg.detail_buckets * cfg.bucket_ms / 3_600_000
     scored = []

@@ -1,0 +1,64 @@
+from streams.detection import SnowballDetector
+from streams.models import AlertKind, Severity
+from tests.detection.helpers import HOUR, MIN, T0, background, cm, run
+
+
+def _explosive(start: int, minutes: int = 90):
+    out = []
+    for i in range(minutes):
+        for j in range(min(1 + 2 ** (i // 12), 40)):
+            out.append(cm(f"x{i}-{j}", start + i * MIN + j * 100, author=f"x{i}-{j}", text=f"outage {i} {j} angry"))
+    return out
+
+
+def test_one_stable_id_escalation_updates_and_resolution():
+    det = SnowballDetector()
+    state, _ = run(det, background(10))
+    state, alerts = run(det, _explosive(T0 + 10 * HOUR), state)
+    # then calm again
+    state, calm = run(det, background(6, start=T0 + 12 * HOUR, prefix="late"), state)
+    snow = [a for a in alerts + calm if a.kind is AlertKind.SNOWBALL]
+    assert len({a.alert_id for a in snow}) == 1  # never two open episodes for one wave
+    ranks = [a.severity.rank for a in snow if a.severity is not Severity.RESOLVED]
+    assert ranks[0] == Severity.WATCH.rank or ranks[0] <= ranks[-1]
+    assert max(ranks) >= Severity.WARNING.rank
+    assert snow[-1].severity is Severity.RESOLVED
+    # updates of one severity no more often than the interval
+    same = [a.event_time for a in snow if a.severity is Severity.CRITICAL]
+    assert all(b - a >= det.config.update_interval_ms for a, b in zip(same, same[1:], strict=False))
+    assert det.gauges(state)["open_alerts_warning"] == 0.0
+
+
+def test_gauges_have_fixed_keys():
+    det = SnowballDetector()
+    empty = det.gauges(det.new_state())
+    state, _ = run(det, background(5) + _explosive(T0 + 5 * HOUR, 60))
+    busy = det.gauges(state)
+    assert set(empty) == set(busy) >= {"score", "negative_share", "open_alerts_watch", "open_alerts_warning",
+                                       "open_alerts_critical", "unanswered_complaints"}
+    assert busy["score"] > 0
+
+
+def test_unanswered_complaint_alert_and_brand_reply_closes_it():
+    det = SnowballDetector()
+    state, _ = run(det, [cm("c1", T0, author="cust", intents=["complaint"]),
+                         cm("c2", T0 + MIN, author="cust2", intents=["complaint"])])
+    reply = cm("r1", T0 + 30 * MIN, author="acme_support", negative=False, brand_account=True, in_reply_to_id="c1")
+    state, alerts = run(det, [reply] + background(3, start=T0 + 31 * MIN), state)
+    unanswered = [a for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT]
+    assert [a.mention_ids[0] for a in unanswered] == ["c2"] + [a.mention_ids[0] for a in unanswered[1:]]
+    assert det.gauges(state)["unanswered_complaints"] >= 1
+    late = cm("r2", T0 + 3 * HOUR + 40 * MIN, author="acme_support", negative=False, brand_account=True,
+              in_reply_to_id="c2")
+    state, alerts = run(det, [late], state)
+    assert [a.severity for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT
+            and a.mention_ids[0] == "c2"] == [Severity.RESOLVED]
+
+
+def test_high_reach_negative_alert():
+    det = SnowballDetector()
+    _, alerts = run(det, [cm("h1", T0, author="star", followers=2_000_000), cm("h2", T0 + MIN, author="v",
+                                                                             verified=True)])
+    kinds = [(a.kind, a.severity) for a in alerts]
+    assert (AlertKind.HIGH_REACH_NEGATIVE, Severity.WARNING) in kinds
+    assert (AlertKind.HIGH_REACH_NEGATIVE, Severity.WATCH) in kinds

@@ -1,0 +1,108 @@
+import json
+import math
+
+from streams.detection import DetectorConfig, SnowballDetector
+from streams.detection.cascades import add_relay, forecast, kernel_cdf, new_cascade
+from streams.detection.stats import doubling_time, glr_scan, poisson_sf
+from streams.detection.window import compute, emerging_terms
+from streams.models import AlertKind, Severity
+from tests.detection.helpers import HOUR, MIN, T0, background, cm, run
+
+
+def test_poisson_tail_matches_known_values():
+    assert math.isclose(poisson_sf(1, 2.0), 1 - math.exp(-2.0), rel_tol=1e-9)
+    # P(X >= 10 | mu = 3) = 0.001102...
+    assert math.isclose(poisson_sf(10, 3.0), 0.0011024881, rel_tol=1e-6)
+    assert poisson_sf(0, 5.0) == 1.0
+
+
+def test_glr_finds_the_change_point_and_ignores_normal_counts():
+    expected = [1.0] * 20
+    flat = [1.0] * 20
+    assert glr_scan(flat, expected, 3)[0] == 0.0
+    raised = [1.0] * 14 + [6.0] * 6
+    stat, k, observed, exp = glr_scan(raised, expected, 3)
+    assert k == 6 and observed == 36 and exp == 6
+    assert stat > 30
+    # dispersion divides the evidence
+    assert math.isclose(glr_scan(raised, expected, 3, dispersion=2.0)[0], stat / 2)
+
+
+def test_doubling_time():
+    assert math.isclose(doubling_time(19, 9, 30 * MIN), 30.0)
+    assert doubling_time(5, 10, 30 * MIN) == -1.0
+
+
+def test_seismic_kernel_and_forecast():
+    cfg = DetectorConfig()
+    assert kernel_cdf(0, cfg) == 0.0
+    assert 0.0 < kernel_cdf(5 * MIN, cfg) < kernel_cdf(HOUR, cfg) < 1.0
+    cascade = new_cascade(T0, 10_000)
+    for i in range(10):
+        add_relay(cascade, T0 + (i + 1) * MIN, 50, cfg)
+    final, branching, supercritical = forecast(cascade, T0 + 11 * MIN, cfg)
+    assert not supercritical and final >= 10 and 0 < branching < 1
+    # A cascade whose relays keep coming from large audiences is supercritical.
+    hot = new_cascade(T0, 10)
+    for i in range(60):
+        add_relay(hot, T0 + i * 10_000, 5000, cfg)
+    assert forecast(hot, T0 + 11 * MIN, cfg)[2]
+
+
+def _wave(start: int, minutes: int, per_min: int, prefix: str = "w", **kw):
+    return [cm(f"{prefix}{i}-{j}", start + i * MIN + j, author=f"{prefix}-voice{i}-{j}",
+               text=f"{prefix} outage {i} {j} refund #fail", **kw)
+            for i in range(minutes) for j in range(per_min)]
+
+
+def test_breadth_one_troll_counts_as_one_voice():
+    det = SnowballDetector()
+    state, _ = run(det, background(10))
+    troll = [cm(f"t{i}", T0 + 10 * HOUR + i * MIN, author="troll", text=f"troll {i} worst") for i in range(60)]
+    state, alerts = run(det, troll, state)
+    assert not [a for a in alerts if a.kind is AlertKind.SNOWBALL]
+    assert any(a.kind is AlertKind.REPEAT_CRITIC and a.author_id == "troll" for a in alerts)
+
+
+def test_copy_paste_counts_as_one_voice():
+    det = SnowballDetector()
+    state, _ = run(det, background(10))
+    bots = [cm(f"b{i}", T0 + 10 * HOUR + i * 20_000, author=f"bot{i}", text="SAME TEXT boycott now")
+            for i in range(60)]
+    state, alerts = run(det, bots, state)
+    assert not [a for a in alerts if a.kind is AlertKind.SNOWBALL]
+
+
+def test_volume_share_growth_breadth_terms_and_amplification_are_in_the_alert():
+    det = SnowballDetector()
+    state, _ = run(det, background(10))
+    wave = []
+    for i in range(60):  # growing: 1 per minute, then more
+        for j in range(1 + i // 15):
+            wave.append(cm(f"w{i}-{j}", T0 + 10 * HOUR + i * MIN + j, author=f"v{i}-{j}", followers=2000,
+                           text=f"#flightgate stranded at the gate {i} {j}", topics=["delays"]))
+    state, alerts = run(det, wave, state)
+    snow = [a for a in alerts if a.kind is AlertKind.SNOWBALL]
+    assert snow and snow[0].severity is Severity.WATCH
+    s = snow[-1].signals
+    for key in ("glr", "volume_ratio", "p_value", "negative_share", "doubling_time_min", "acceleration",
+                "distinct_authors", "first_time_author_share", "engagement", "reach", "cascade_forecast"):
+        assert key in s
+    assert s["volume_ratio"] > 2 and s["distinct_authors"] >= 8 and s["first_time_author_share"] > 0.5
+    assert s["negative_share"] > 0.5 and s["reach"] > 0
+    assert "#flightgate" in snow[-1].top_terms or "stranded" in snow[-1].top_terms
+    assert snow[-1].topic == "delays"
+    assert any(r.startswith("volume:") for r in snow[-1].reasons)
+    sig = compute(state, det.config)
+    assert sig.glr > 0 and emerging_terms(state, det.config, state["wm"])
+
+
+def test_cascade_relays_are_tracked():
+    det = SnowballDetector()
+    state, _ = run(det, background(10))
+    root = cm("root", T0 + 10 * HOUR, author="spark", followers=80_000, text="the root complaint outage")
+    relays = [cm(f"r{i}", T0 + 10 * HOUR + (i + 1) * 20_000, author=f"rt{i}", reposts_id="root",
+                 text="the root complaint outage") for i in range(50)]
+    state, _ = run(det, [root, *relays], state)
+    assert state["casc"]["root"]["r"] == 50
+    json.dumps(state)
