@@ -47,7 +47,8 @@ class Lexicons:
             "fr": {**_folded(_read_tsv("vader_fr.tsv")), **_read_tsv("social_fr.tsv")},
         }
         for lexicon in words.values():
-            for key in [k for k in lexicon if not _HAS_WORD_CHAR.search(k)]:
+            # Single letters are what apostrophes leave of "l'", "s'", "n't": never sentiment words.
+            for key in [k for k in lexicon if not _HAS_WORD_CHAR.search(k) or len(k) == 1]:
                 del lexicon[key]
         emoji = {k: v for k, v in {**_read_tsv("vader_emoji.tsv"), **_read_tsv("social_emoji.tsv")}.items()
                  if len(k) == 1}

@@ -34,10 +34,10 @@ NEGATORS = frozenset(
 COUNTED_NEGATORS = NEGATORS - {"ne", "n"}
 BOOSTERS: dict[str, float] = {
     **dict.fromkeys("very really so too extremely totally absolutely completely incredibly super utterly "
-                    "seriously truly highly hugely", BOOSTER_STEP),
+                    "seriously truly highly hugely".split(), BOOSTER_STEP),
     **dict.fromkeys("tres trop vraiment tellement hyper ultra grave completement totalement extremement "
-                    "vachement carrement absolument franchement archi si", BOOSTER_STEP),
-    **dict.fromkeys("kinda somewhat slightly barely hardly little bit peu assez plutot legerement moyennement",
+                    "vachement carrement absolument franchement archi si".split(), BOOSTER_STEP),
+    **dict.fromkeys("kinda somewhat slightly barely hardly little bit peu assez plutot legerement moyennement".split(),
                     -BOOSTER_STEP),
 }
 
@@ -84,7 +84,9 @@ class ValenceScorer:
         for lang in others:
             merged.update({k: v for k, v in words[lang].items() if k not in FALSE_FRIENDS})
         merged.update(words.get(language, {}))
-        merged = {k: v for k, v in merged.items() if v}
+        # Intensifiers only scale their neighbour ("vraiment nul" is not "vraiment" + "nul"), except "super",
+        # which is also a French adjective of its own ("c'est super").
+        merged = {k: v for k, v in merged.items() if v and (k not in BOOSTERS or k == "super")}
         merged.update({"#" + k: v for k, v in merged.items()})
         return merged
 
