@@ -11,6 +11,7 @@ from __future__ import annotations
 import faust
 
 from streams.app.stages import Origin, Output, Stages
+from streams.app.tables import BatchTableView
 from streams.kafka.admin import TopicSpec
 from streams.settings import Settings
 
@@ -72,14 +73,15 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
     async def classify(stream: faust.StreamT) -> None:
         async for events in stream.take_events(settings.classify_batch_size, within=0.05):
             with stages.metrics.stage_timer("classify"):
-                await send(stages.classify([(e.value, _origin(e)) for e in events], contexts))
+                await send(stages.classify([(e.value, _origin(e)) for e in events], BatchTableView(contexts, events)))
 
     @app.agent(topic["classified"], name="detect")
     async def detect(stream: faust.StreamT) -> None:
         # take_events acks a batch only after this body returns: offsets never pass saved state.
         async for events in stream.take_events(DETECT_BATCH, within=0.05):
             with stages.metrics.stage_timer("detect"):
-                await send(stages.detect([(e.value, _origin(e)) for e in events], detector_states))
+                await send(stages.detect([(e.value, _origin(e)) for e in events],
+                                         BatchTableView(detector_states, events)))
 
     sources = {names.raw, names.enriched, names.classified}
 
