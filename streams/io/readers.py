@@ -1,41 +1,100 @@
-"""Mentions from files: JSON lines in the import format, or CSV exports mapped with ``--map``."""
+"""Mentions from files: JSON lines in the import format, platform payloads, or CSV exports with ``--map``.
+
+Every reader yields one ``ReadResult`` per record: the validated mention, or the error with a
+short reason code, plus the record's original bytes so a dead letter can keep them.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from streams.models import InvalidMention, RawMention, parse_raw_mention
+from streams.models.parse import parse_raw_mention_json
 
-MentionOrError = tuple[int, RawMention | None, InvalidMention | None]
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    line: int
+    mention: RawMention | None
+    error: InvalidMention | None
+    original: bytes | None = None
 
 
-def read_mentions(path: Path, csv_columns: dict[str, str] | None = None) -> Iterator[MentionOrError]:
-    """(line number, mention, None) for each valid record, (line number, None, error) for each invalid one."""
+def read_mentions(path: Path, csv_columns: dict[str, str] | None = None, source_format: str | None = None,
+                  now_ms: int | None = None) -> Iterator[ReadResult]:
+    """Records of ``path``: import-format JSON lines by default, CSV with ``csv_columns``, or the
+    payloads of a platform (``source_format`` a key of ``streams.sources.ADAPTERS``)."""
     if csv_columns:
-        from streams.io.csv_map import read_mapped_csv
+        yield from _read_csv(path, csv_columns, now_ms)
+    elif source_format:
+        yield from _read_payloads(path, source_format, now_ms)
+    else:
+        yield from _read_jsonl(path, now_ms)
 
-        for line_no, row in read_mapped_csv(path, csv_columns):
-            yield _validated(line_no, row)
-        return
-    with open(path, encoding="utf-8", errors="replace") as handle:
+
+def _read_jsonl(path: Path, now_ms: int | None) -> Iterator[ReadResult]:
+    # Bytes, not text: invalid UTF-8 is a reason of its own, not silently replaced.
+    with open(path, "rb") as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
+            original = line.rstrip(b"\r\n")
             try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                yield line_no, None, InvalidMention("not_json", str(exc))
-                continue
-            yield _validated(line_no, obj)
+                yield ReadResult(line_no, parse_raw_mention_json(original, now_ms=now_ms), None, original)
+            except InvalidMention as exc:
+                yield ReadResult(line_no, None, exc, original)
 
 
-def _validated(line_no: int, obj: object) -> MentionOrError:
-    if isinstance(obj, Exception):
-        error = obj if isinstance(obj, InvalidMention) else InvalidMention("unreadable_row", str(obj))
-        return line_no, None, error
+def _read_csv(path: Path, columns: dict[str, str], now_ms: int | None) -> Iterator[ReadResult]:
+    from streams.io.csv_map import read_mapped_csv
+
+    for line_no, row in read_mapped_csv(path, columns):
+        if isinstance(row, Exception):
+            yield ReadResult(line_no, None, InvalidMention("unreadable_row", str(row)))
+            continue
+        yield _validated(line_no, row, now_ms)
+
+
+def _payloads(path: Path) -> Iterator[tuple[int, Any]]:
+    """JSON lines of payloads, or one JSON document (an API response saved as a file)."""
+    raw = path.read_bytes()
     try:
-        return line_no, parse_raw_mention(obj), None
+        yield 1, json.loads(raw)
+        return
+    except ValueError:
+        pass
+    for line_no, line in enumerate(raw.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield line_no, json.loads(line)
+            except ValueError as exc:
+                yield line_no, InvalidMention("not_json", str(exc))
+
+
+def _read_payloads(path: Path, source_format: str, now_ms: int | None) -> Iterator[ReadResult]:
+    from streams.sources import ADAPTERS
+
+    adapter = ADAPTERS[source_format]
+    for line_no, payload in _payloads(path):
+        if isinstance(payload, InvalidMention):
+            yield ReadResult(line_no, None, payload)
+            continue
+        try:
+            records = adapter.records(payload)
+        except InvalidMention as exc:
+            yield ReadResult(line_no, None, exc, json.dumps(payload).encode())
+            continue
+        for record in records:
+            yield _validated(line_no, record, now_ms)
+
+
+def _validated(line_no: int, obj: dict[str, Any], now_ms: int | None) -> ReadResult:
+    original = json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8")
+    try:
+        return ReadResult(line_no, parse_raw_mention(obj, now_ms=now_ms), None, original)
     except InvalidMention as exc:
-        return line_no, None, exc
+        return ReadResult(line_no, None, exc, original)

@@ -1,0 +1,64 @@
+"""Files in: import-format JSON lines, CSV with a column map, platform payloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from streams.io.readers import read_mentions
+
+SOURCES = Path(__file__).resolve().parent.parent / "sources" / "payloads"
+NOW = 1_772_500_000_000  # 2026-03-03
+
+
+def test_jsonl_gives_each_valid_mention_and_each_error_with_its_original_bytes(tmp_path):
+    good = {"id": "1", "source": "twitter", "text": "Panne chez Acme", "created_at": "2026-03-02T10:00:00Z"}
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b"\n".join([
+        json.dumps(good).encode(),
+        b"",
+        b'{"id": "2", "text": "no time"}',
+        b"not json at all",
+        b'{"id": "3", "text": "caf\xe9", "created_at": 1}',  # Latin-1 byte: invalid UTF-8
+        json.dumps({**good, "id": "4", "created_at": "2031-01-01T00:00:00Z"}).encode(),
+    ]))
+    results = list(read_mentions(path, now_ms=NOW))
+    assert [r.line for r in results] == [1, 3, 4, 5, 6]
+    assert results[0].mention is not None and results[0].mention.id == "1"
+    reasons = [r.error.reason for r in results[1:]]
+    assert reasons == ["missing_field", "not_json", "invalid_utf8", "timestamp_in_future"]
+    assert results[3].original == b'{"id": "3", "text": "caf\xe9", "created_at": 1}'
+
+
+def test_csv_exports_are_read_through_the_column_map(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "tweet_id,body,when,user,retweets\n"
+        "10,Encore en retard @globexair,2015-02-24 11:35:52 -0800,marie,3\n"
+        "11,,2015-02-24 11:36:00 -0800,paul,0\n",
+        encoding="utf-8",
+    )
+    columns = {"id": "tweet_id", "text": "body", "created_at": "when", "author.id": "user",
+               "author.handle": "user", "engagement.reposts": "retweets"}
+    results = list(read_mentions(path, columns, now_ms=NOW))
+    first = results[0].mention
+    assert first.id == "10" and first.author.handle == "marie" and first.engagement.reposts == 3
+    assert first.created_at == 1_424_806_552_000
+    assert results[1].mention is None and results[1].error.reason == "missing_field"
+
+
+def test_a_mapped_column_missing_from_the_header_is_a_command_line_error(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no column"):
+        list(read_mentions(path, {"id": "a", "text": "nope", "created_at": "b"}))
+
+
+@pytest.mark.parametrize("fmt", ["twitter-v2", "mastodon", "reddit"])
+def test_platform_payload_files_become_mentions(fmt):
+    files = sorted(SOURCES.glob(f"{fmt.split('-')[0]}*.json"))
+    assert files, f"no example payload for {fmt}"
+    results = list(read_mentions(files[0], source_format=fmt, now_ms=NOW))
+    assert results and all(r.mention is not None for r in results), [str(r.error) for r in results if r.error]
