@@ -36,6 +36,10 @@ OPEN_SEVERITIES = (Severity.WATCH, Severity.WARNING, Severity.CRITICAL)
 # Dead-letter reasons are fixed codes of this package; the cap is a safety net should one ever
 # carry input text by mistake: past it, new reasons are counted as ``other``.
 MAX_DEAD_LETTER_REASONS = 32
+# What the detector counts and sets aside (keys of ``SnowballDetector.stats``), and the kinds of
+# personal data enrichment masks (``streams.enrichment.privacy.PiiKind``): fixed label values.
+DETECTOR_SET_ASIDE = ("late", "duplicates", "no_author", "no_brand")
+PII_KINDS = ("email", "phone", "card", "iban")
 # Keys of the detector's ``gauges(state)`` dict and the gauge each one sets (see record_brand_gauges).
 BRAND_GAUGE_KEYS = (
     "score", "negative_share", "open_alerts_watch", "open_alerts_warning", "open_alerts_critical",
@@ -143,6 +147,15 @@ class PipelineMetrics:
         self._classifier_batch_size = Histogram(
             "snowball_classifier_batch_size", "Mentions per classifier batch.", buckets=BATCH_SIZE_BUCKETS, registry=r
         )
+        self._set_aside = Gauge(
+            "snowball_detector_set_aside_mentions",
+            "Mentions the detector counted and set aside, by reason, as kept in its changelog-backed state.",
+            ["brand", "reason"], registry=r,
+        )
+        self._pii_masked = Counter(
+            "snowball_pii_masked_total", "Personal data items masked in mention text, by kind.", ["kind"],
+            registry=r,
+        )
         self._info = Info("snowball", "Versions of Snowball and of its classifier model.", registry=r)
         self._initialize_series()
 
@@ -161,6 +174,8 @@ class PipelineMetrics:
         for stage in STAGES:
             self._latency.labels(stage)
             self._event_lag.labels(stage)
+        for kind in PII_KINDS:
+            self._pii_masked.labels(kind)
 
     def _brand(self, brand_id: str) -> str | None:
         return brand_id if brand_id in self.brand_ids else None
@@ -207,6 +222,21 @@ class PipelineMetrics:
             target = targets.get(key)
             if target is not None:
                 target.set(float(value))
+
+    def record_detector_stats(self, brand_id: str, stats: Mapping[str, int]) -> None:
+        """The detector's own counters (``detector.stats(state)``): cumulative, restored with its state."""
+        brand = self._brand(brand_id)
+        if brand is None:
+            return
+        for reason in DETECTOR_SET_ASIDE:
+            if reason in stats:
+                self._set_aside.labels(brand, reason).set(stats[reason])
+
+    def record_pii_masked(self, by_kind: Mapping[str, int]) -> None:
+        """Masks enrichment applied to one mention (``enrichment.pii_by_kind``); unknown kinds are ignored."""
+        for kind, count in by_kind.items():
+            if kind in PII_KINDS and count > 0:
+                self._pii_masked.labels(kind).inc(count)
 
     def reset_brand(self, brand_id: str) -> None:
         """Zero the brand's detector gauges, e.g. when this worker loses the brand's partition, so a

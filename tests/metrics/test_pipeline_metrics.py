@@ -180,3 +180,27 @@ def test_reset_brand_zeroes_its_gauges_only() -> None:
     assert value(metrics, "snowball_unanswered_complaints", brand="acme") == 0
     assert value(metrics, "snowball_wave_level", brand="globex") == 3
     assert value(metrics, "snowball_alerts_total", brand="acme", kind="snowball", severity="critical") == 1
+
+
+def test_detector_set_aside_counts_are_per_configured_brand_and_fixed_reason():
+    from streams.metrics import PipelineMetrics
+
+    metrics = PipelineMetrics(["acme"])
+    metrics.record_detector_stats("acme", {"late": 3, "duplicates": 2, "mentions": 99, "whatever": 1})
+    metrics.record_detector_stats("unknown-brand", {"late": 7})
+    value = metrics.registry.get_sample_value
+    assert value("snowball_detector_set_aside_mentions", {"brand": "acme", "reason": "late"}) == 3
+    assert value("snowball_detector_set_aside_mentions", {"brand": "acme", "reason": "duplicates"}) == 2
+    assert value("snowball_detector_set_aside_mentions", {"brand": "unknown-brand", "reason": "late"}) is None
+    assert value("snowball_detector_set_aside_mentions", {"brand": "acme", "reason": "mentions"}) is None
+
+
+def test_pii_masks_are_counted_by_fixed_kind_only():
+    from streams.metrics import PipelineMetrics
+
+    metrics = PipelineMetrics(["acme"])
+    metrics.record_pii_masked({"email": 2, "phone": 1, "ssn-from-input": 5})
+    value = metrics.registry.get_sample_value
+    assert value("snowball_pii_masked_total", {"kind": "email"}) == 2
+    assert value("snowball_pii_masked_total", {"kind": "card"}) == 0
+    assert value("snowball_pii_masked_total", {"kind": "ssn-from-input"}) is None
