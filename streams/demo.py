@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from streams.app import build_codecs, topic_specs
@@ -63,7 +63,7 @@ class DemoResult:
 
 
 def format_alert(alert: Alert) -> str:
-    when = datetime.fromtimestamp(alert.event_time / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+    when = datetime.fromtimestamp(alert.event_time / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
     head = f"[{when} UTC, event time] {alert.severity.upper():8} {alert.kind} {alert.summary}"
     return "\n".join([head, *(f"      - {reason}" for reason in alert.reasons)])
 

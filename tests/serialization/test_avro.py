@@ -2,7 +2,6 @@
 
 import json
 
-import fastavro
 import pytest
 from fastavro.schema import fingerprint, load_schema, to_parsing_canonical_form
 

@@ -15,7 +15,8 @@ from streams.cli.options import build_settings, settings_options
 @click.option("--from-end", is_flag=True, help="Only records produced from now on (default: from the beginning).")
 @click.option("--follow", "-f", is_flag=True, help="Keep waiting for new records until Ctrl-C.")
 @click.option("--max", "max_records", type=int, help="Stop after this many records.")
-@click.option("--idle-timeout", default=5.0, show_default=True, help="Without --follow, stop after this many idle seconds.")
+@click.option("--idle-timeout", default=5.0, show_default=True,
+              help="Without --follow, stop after this many idle seconds.")
 def command(topic: str, from_end: bool, follow: bool, max_records: int | None, idle_timeout: float,
             **flags: object) -> None:
     """Print the records of TOPIC (a pipeline topic name) as JSON lines, one per record.

@@ -16,7 +16,8 @@ from streams.cli.options import build_settings, settings_options
 @click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Classifier model directory (default: the built-in model). [env SNOWBALL_MODEL_DIR]")
 @click.option("--metrics-port", type=int, help="Port of /metrics; 0 disables it. [env SNOWBALL_METRICS_PORT]")
-@click.option("--partitions", type=int, help="Partitions of pipeline topics and tables. [env SNOWBALL_TOPICS__PARTITIONS]")
+@click.option("--partitions", type=int,
+              help="Partitions of pipeline topics and tables. [env SNOWBALL_TOPICS__PARTITIONS]")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 def command(**flags: object) -> None:
     """Run the agents against the configured Kafka (or an embedded broker when none is configured).
@@ -29,10 +30,10 @@ def command(**flags: object) -> None:
     import faust
 
     from streams.app import build_stages, create_app, topic_specs
+    from streams.enrichment import BrandCatalog
     from streams.kafka.admin import ensure_topics
     from streams.kafka.embedded import EmbeddedBroker
     from streams.metrics import PipelineMetrics
-    from streams.enrichment import BrandCatalog
 
     partitions = flags.pop("partitions")
     settings = build_settings(**flags)
