@@ -1,0 +1,166 @@
+"""VADER-style valence of one mention: lexicon hits shifted by negation, intensifiers, contrast, emphasis, sarcasm.
+
+The constants are VADER's (Hutto & Gilbert, 2014) where VADER has one; the French word lists are Snowball's own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from tests.classification.reference.lexicons import Lexicons
+from tests.classification.reference.text import has_elongation, squeeze
+
+_CAPITALS = re.compile(r"[A-Z\u00c0-\u00de]{2}")
+_REPEAT = re.compile(r"(\w)\1{2,}")  # three or more of the same letter: "nuuuul"
+
+NEGATION_SCALAR = -0.74  # VADER: a negated word keeps about three quarters of its strength, reversed
+BOOSTER_STEP = 0.293  # VADER: what "very" adds
+CAPS_STEP = 0.733  # VADER: what writing a word in capitals adds
+ELONGATION_STEP = 0.4  # "nuuuul" is stronger than "nul", a little less than capitals
+EXCLAMATION_STEP = 0.292  # VADER, per "!" up to four
+SARCASM_FLIP = -0.8  # a sarcastic "great" counts as a slightly weaker "bad"
+BARE_NEGATION = -0.5  # each negation that reverses no sentiment word, up to two
+NORMALISATION_ALPHA = 15.0  # VADER's compound = s / sqrt(s^2 + alpha)
+
+NEGATORS = frozenset(
+    # "t" is what is left of "n't" once the apostrophe splits "don't" into "don" and "t".
+    "not no never nothing nobody none neither nor without cannot cant dont doesnt didnt isnt wasnt arent wont "
+    "wouldnt shouldnt couldnt havent hasnt hadnt aint nope t "
+    "pas ne n jamais rien aucun aucune sans ni guere nullement".split()
+)
+# French "ne ... pas" is one negation, not two.
+COUNTED_NEGATORS = NEGATORS - {"ne", "n"}
+BOOSTERS: dict[str, float] = {
+    **dict.fromkeys("very really so too extremely totally absolutely completely incredibly super utterly "
+                    "seriously truly highly hugely".split(), BOOSTER_STEP),
+    **dict.fromkeys("tres trop vraiment tellement hyper ultra grave completement totalement extremement "
+                    "vachement carrement absolument franchement archi si".split(), BOOSTER_STEP),
+    **dict.fromkeys("kinda somewhat slightly barely hardly little bit peu assez plutot legerement moyennement".split(),
+                    -BOOSTER_STEP),
+}
+
+# After a negator these words mean something set, not the reverse of themselves: "pas mal" is good,
+# "pas terrible" / "pas ouf" are mediocre.
+NEGATED_IDIOMS = {"mal": 1.2, "terrible": -1.2, "ouf": -1.0, "fou": -0.8}
+CONTRAST = frozenset("but however mais cependant pourtant sauf".split())
+# Cheap sarcasm cues: praise next to one of these is not praise.
+SARCASM = re.compile(
+    r"thanks? (?:you )?for nothing|merci pour rien|yeah right|oh great|just great|so much for|as usual|"
+    r"comme d'hab|comme d habitude|comme toujours|encore bravo|bravo encore|quelle surprise|what a surprise|"
+    r"(?<!\w)/s\b|\U0001F644|\U0001F926|\U0001F921"
+)
+# Words of the other language that are looked up when the mention's own lexicon does not know a word, except
+# these false friends ("pain" is bread, "sale" is dirty, "con" is an insult only in French).
+FALSE_FRIENDS = frozenset("pain sale con rage place cool chat coin lecture sensible blessed".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Valence:
+    compound: float  # VADER compound, -1..1
+    positive: float  # summed positive valence after rules
+    negative: float  # summed negative valence after rules, as a positive number
+    hits: int  # sentiment-bearing items found
+    sarcasm: bool
+
+
+class ValenceScorer:
+    def __init__(self, lexicons: Lexicons) -> None:
+        self._lexicons = lexicons
+        self._emoji_set = frozenset(lexicons.emoji)
+        self._lookup = {lang: self._merged(lexicons, lang) for lang in (*lexicons.words, "other")}
+
+    @staticmethod
+    def _merged(lexicons: Lexicons, language: str) -> dict[str, float]:
+        """One dictionary per mention language, so each token costs one look-up.
+
+        The mention's own lexicon wins; the other language's words fill in (tweets mix "top", "fail", "lol"),
+        false friends excepted; '#word' keys score hashtags; neutral words are dropped once known.
+        """
+        words = lexicons.words
+        others = [lang for lang in words if lang != language]
+        merged: dict[str, float] = {}
+        for lang in others:
+            merged.update({k: v for k, v in words[lang].items() if k not in FALSE_FRIENDS})
+        merged.update(words.get(language, {}))
+        # Intensifiers only scale their neighbour ("vraiment nul" is not "vraiment" + "nul"), except "super",
+        # which is also a French adjective of its own ("c'est super").
+        merged = {k: v for k, v in merged.items() if v and (k not in BOOSTERS or k == "super")}
+        merged.update({"#" + k: v for k, v in merged.items()})
+        return merged
+
+    def score(self, text: str, folded: list[str], language: str) -> Valence:
+        lookup = self._lookup.get(language) or self._lookup["other"]
+        found = [(i, v) for i, w in enumerate(folded) if (v := lookup.get(w)) is not None]
+        elongated = has_elongation(text)
+        if elongated:
+            known = {i for i, _ in found}
+            for i, word in enumerate(folded):
+                if i not in known and (squeezed := squeeze(word)) is not None:
+                    valence = lookup.get(squeezed[0], lookup.get(squeezed[1]))
+                    if valence is not None:
+                        found.append((i, valence))
+            found.sort()
+        contrast_at = -1
+        if not CONTRAST.isdisjoint(folded):
+            contrast_at = max(i for i, w in enumerate(folded) if w in CONTRAST)
+        # Capitals stress a word only when the whole text is not shouted.
+        shout = _CAPITALS.search(text) is not None and not text.isupper()
+        values: list[float] = []
+        negated = 0
+        last = len(folded) - 1
+        for i, valence in found:
+            word = folded[i]
+            if i < last and folded[i + 1] == "t":
+                continue  # the stem of a contraction: "won't" is no win
+            emphasis = 0.0
+            if elongated and _REPEAT.search(word):
+                emphasis += ELONGATION_STEP
+            if shout and len(word) > 1 and word.upper() in text:
+                emphasis += CAPS_STEP
+            if i >= 1 and (step := BOOSTERS.get(folded[i - 1])) is not None:
+                emphasis += step
+            if i >= 2 and (step := BOOSTERS.get(folded[i - 2])) is not None:
+                emphasis += step * 0.95
+            if emphasis:
+                valence += math.copysign(emphasis, valence)
+            if (i >= 1 and folded[i - 1] in NEGATORS) or (i >= 2 and folded[i - 2] in NEGATORS) or (
+                i >= 3 and folded[i - 3] in NEGATORS
+            ):
+                negated += 1
+                idiom = NEGATED_IDIOMS.get(word)
+                valence = idiom if idiom is not None else valence * NEGATION_SCALAR
+            if contrast_at >= 0:
+                valence *= 0.5 if i < contrast_at else 1.5 if i > contrast_at else 1.0
+            values.append(valence)
+        hits = len(values)
+        if not text.isascii():
+            emoji = self._lexicons.emoji
+            for ch in self._emoji_set.intersection(text):
+                count = text.count(ch)
+                values.extend([emoji[ch]] * count)
+                hits += count
+        if ":" in text or ";" in text or "<3" in text or "=" in text:
+            emoticons = self._lexicons.emoticons
+            # Emoticons stand alone between spaces ("http://" holds ":/" but is no frown).
+            smileys = [v for chunk in text.split() if (v := emoticons.get(chunk)) is not None]
+            values.extend(smileys)
+            hits += len(smileys)
+        # A negation with nothing to reverse ("still can't get through", "toujours pas reçu") is itself a sign
+        # of an unmet expectation in a message to a brand.
+        bare = len([w for w in folded if w in COUNTED_NEGATORS]) - negated
+        if bare > 0:
+            values.append(BARE_NEGATION * min(bare, 2))
+            hits += 1
+        sarcasm = False
+        if values and any(v > 0 for v in values) and SARCASM.search(text.lower()):
+            sarcasm = True
+            values = [v * SARCASM_FLIP if v > 0 else v for v in values]
+        total = sum(values)
+        if total and "!" in text:
+            total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_STEP, total)
+        positive = sum(v for v in values if v > 0)
+        negative = -sum(v for v in values if v < 0)
+        compound = total / math.sqrt(total * total + NORMALISATION_ALPHA)
+        return Valence(compound=compound, positive=positive, negative=negative, hits=hits, sarcasm=sarcasm)
