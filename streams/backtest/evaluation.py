@@ -64,10 +64,14 @@ def classify_gold(scenario: LabelledScenario) -> list[ClassifiedMention]:
     from streams.enrichment import BrandCatalog, Enricher
     from streams.settings import DEFAULT_BRANDS_FILE
 
+    from streams.backtest.runner import with_brand_context
+
     enricher = Enricher(BrandCatalog.from_yaml(DEFAULT_BRANDS_FILE))
-    out = [ClassifiedMention(e.mention, e.enrichment, with_gold(Sentiment(scenario.tones[m.id])))
-           for m in scenario.mentions for e in enricher.enrich(m)]
-    return out
+    enriched = [e for m in scenario.mentions for e in enricher.enrich(m)]
+    # The app's context stage runs in arrival order; keep the scenario's arrival order (jitter included).
+    enriched, _ = with_brand_context(enriched, [None] * len(enriched), by_time=False)
+    return [ClassifiedMention(e.mention, e.enrichment, with_gold(Sentiment(scenario.tones[e.mention.id])))
+            for e in enriched]
 
 
 def evaluate_scenario(scenario: LabelledScenario, classified: list[ClassifiedMention] | None = None) -> ScenarioResult:

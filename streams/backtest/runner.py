@@ -85,6 +85,7 @@ def classify(mentions: list[tuple[RawMention, Sentiment | None]], brands_file: P
             counts["unmatched"] += 1
         enriched.extend(found)
         golds.extend([gold] * len(found))
+    enriched, golds = with_brand_context(enriched, golds)
     classifier = None
     if use_model or any(g is None for g in golds):
         from streams.classification import load_classifier
@@ -104,6 +105,23 @@ def classify(mentions: list[tuple[RawMention, Sentiment | None]], brands_file: P
     out.sort(key=lambda cm: cm.mention.created_at)
     counts["classified"] += len(out)
     return out
+
+
+def with_brand_context(enriched: list, golds: list, by_time: bool = True) -> tuple[list, list]:
+    """The app's per-brand context stage (cascade root, near-duplicate cluster), in event-time order (or as given),
+    so a replay gives the detector what the pipeline gives it (``near_duplicate_of`` in particular)."""
+    from streams.enrichment.context import update_brand_context
+
+    order = list(range(len(enriched)))
+    if by_time:
+        order.sort(key=lambda i: enriched[i].mention.created_at)
+    contexts: dict[str, Any] = {}
+    out = []
+    for i in order:
+        brand = enriched[i].enrichment.brand_id
+        contexts[brand], e = update_brand_context(contexts.get(brand), enriched[i])
+        out.append(e)
+    return out, [golds[i] for i in order]
 
 
 def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = None) -> BacktestResult:

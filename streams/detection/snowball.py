@@ -160,21 +160,12 @@ class SnowballDetector:
             if len(times) == cfg.repeat_count:
                 alerts.extend(care.repeat_critic(state, cm, record, cfg))
         copied = False
-        fp = cm.enrichment.fingerprint or cm.enrichment.near_duplicate_of
-        if fp is None and m.reposts_id is None:
-            fp = text.fallback_fingerprint(cm.enrichment.normalized_text or m.text)
-        if fp is not None:
-            fps = state["fps"]
-            entry = fps.get(fp)
-            if entry is None:
-                fps[fp] = [1.0, t]
-                if len(fps) > cfg.max_fingerprints:
-                    evict_oldest_inserted(fps, cfg.max_fingerprints)
-            else:
-                recent = _decayed(entry[0], entry[1], t, cfg.author_half_life_ms)
-                entry[0], entry[1] = recent + 1.0, max(t, entry[1])
-                if recent >= cfg.fingerprint_cap:
-                    weight, copied = 0.0, True
+        entry = self._copy_cluster(state, cm, t) if m.reposts_id is None or cm.enrichment.fingerprint else None
+        if entry is not None:
+            recent = _decayed(entry[0], entry[1], t, cfg.author_half_life_ms)
+            entry[0], entry[1] = recent + 1.0, max(t, entry[1])
+            if recent >= cfg.fingerprint_cap:
+                weight, copied = 0.0, True
         cell[VOICES] += weight
         e = m.engagement
         engagement = e.reposts + e.replies + e.quotes
@@ -226,6 +217,36 @@ class SnowballDetector:
         if high_reach:
             alerts.extend(care.high_reach_negative(state, cm, record, cfg))
         return alerts
+
+    def _copy_cluster(self, state: State, cm: ClassifiedMention, t: int) -> list[Any]:
+        """The decayed counter [weight, time] of the copy cluster this mention belongs to (created if new).
+
+        Keys, best first: enrichment's ``near_duplicate_of`` (the id of the cluster's first mention: near copies
+        with slightly different texts share it), then the SimHash ``fingerprint`` (exact copies, also when no
+        near-duplicate stage ran), then a hash of the text (short texts that have no fingerprint). The first
+        mention of a cluster has no ``near_duplicate_of``: it registers its own id as an alias of its entry, so
+        the copies that point at it count in the same cluster as it.
+        """
+        cfg = self.config
+        fps = state["fps"]
+        enr = cm.enrichment
+        origin, fp = enr.near_duplicate_of, enr.fingerprint
+        entry = None
+        if origin is not None:
+            key = fps.get(origin)  # an alias (its fingerprint key) or the cluster's own entry
+            entry = fps.get(key) if isinstance(key, str) else key
+            if entry is None:
+                entry = fps[origin] = [0.0, t]
+        else:
+            key = fp if fp is not None else "#" + text.fallback_fingerprint(enr.normalized_text or cm.mention.text)
+            entry = fps.get(key)
+            if entry is None or isinstance(entry, str):
+                entry = fps[key] = [0.0, t]
+            if fp is not None:
+                fps[cm.mention.id] = key
+        if len(fps) > cfg.max_fingerprints:
+            evict_oldest_inserted(fps, cfg.max_fingerprints)  # evicted or not, this mention counts in `entry`
+        return entry
 
     def _author(self, state: State, author_id: str, t: int) -> list[Any]:
         authors = state["authors"]

@@ -1,5 +1,6 @@
 import json
 import math
+from dataclasses import replace
 
 from streams.detection import DetectorConfig, SnowballDetector
 from streams.detection.cascades import add_relay, forecast, kernel_cdf, new_cascade
@@ -71,6 +72,23 @@ def test_copy_paste_counts_as_one_voice():
             for i in range(60)]
     state, alerts = run(det, bots, state)
     assert not [a for a in alerts if a.kind is AlertKind.SNOWBALL]
+
+
+def test_near_copies_count_in_their_cluster_whatever_their_fingerprint():
+    """Enrichment links near copies to the cluster's first mention (``near_duplicate_of``); their SimHash
+    fingerprints differ. They are one cluster, and the first mention counts in it under its own id."""
+    det = SnowballDetector()
+    state, _ = run(det, background(10))
+    bots = []
+    for i in range(60):
+        m = cm(f"b{i}", T0 + 10 * HOUR + i * 20_000, author=f"bot{i}", text=f"boycott now, they lied {i} times",
+               fingerprint=f"{i:016x}")
+        bots.append(replace(m, enrichment=replace(m.enrichment, near_duplicate_of="b0" if i else None)))
+    state, alerts = run(det, bots, state)
+    assert not [a for a in alerts if a.kind is AlertKind.SNOWBALL]
+    assert state["fps"]["b0"] == f"{0:016x}"  # the first mention's alias of its cluster entry
+    weight, _ = state["fps"][f"{0:016x}"]
+    assert weight > 30  # every copy counted in the first mention's entry
 
 
 def test_volume_share_growth_breadth_terms_and_amplification_are_in_the_alert():
