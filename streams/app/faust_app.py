@@ -54,7 +54,8 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
                         value_serializer="raw", partitions=names.partitions)
         for role in ("raw", "enriched", "classified", "alerts", "dead_letter")
     }
-    json_schema = faust.Schema(key_type=str, value_type=dict, key_serializer="json", value_serializer="json")
+    # Serializers only: a value_type makes recovery call value_type.from_data, which plain dicts lack.
+    json_schema = faust.Schema(key_serializer="json", value_serializer="json")
     seen = app.Table(SEEN_TABLE, schema=json_schema, partitions=names.partitions)
     contexts = app.Table(CONTEXT_TABLE, schema=json_schema, partitions=names.partitions)
     detector_states = app.Table(DETECTOR_TABLE, schema=json_schema, partitions=names.partitions)
