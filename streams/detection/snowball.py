@@ -294,14 +294,17 @@ class SnowballDetector:
         cfg = self.config
         bms = cfg.bucket_ms
         state["cur"] = bucket
-        frozen = state["ep"] is not None
+        episode = state["ep"] is not None
+        young = cfg.learn_freely_buckets
         buckets = state["b"]
         learn_until = bucket - cfg.learn_delay_buckets * bms
         for s in range(max(state["folded"], learn_until - cfg.fold_max_buckets * bms), learn_until, bms):
             cell = buckets.get(str(s))
-            seasonal.fold(state["base"], cfg, s, cell[VOICES] if cell else 0.0, frozen)
+            base = state["base"]
+            seasonal.fold(base, cfg, s, cell[VOICES] if cell else 0.0, episode and base["n"] >= young)
             for sub in state["tp"].values():
-                seasonal.fold(sub["base"], cfg, s, sub["b"].get(str(s), 0.0), frozen)
+                base = sub["base"]
+                seasonal.fold(base, cfg, s, sub["b"].get(str(s), 0.0), episode and base["n"] >= young)
         state["folded"] = max(state["folded"], learn_until)
         horizon_start = bucket - (cfg.horizon_buckets - 1) * bms
         for key in [k for k in buckets if int(k) < horizon_start]:

@@ -62,3 +62,19 @@ def test_high_reach_negative_alert():
     kinds = [(a.kind, a.severity) for a in alerts]
     assert (AlertKind.HIGH_REACH_NEGATIVE, Severity.WARNING) in kinds
     assert (AlertKind.HIGH_REACH_NEGATIVE, Severity.WATCH) in kinds
+
+
+def test_start_up_level_is_not_locked_in_by_an_open_episode():
+    """A brand first seen at night (quiet), then at its usual daytime level: the young baseline learns the real
+    level even while the start-up episode is open, so the episode resolves and the level is right a day later.
+    (With learning capped by the open episode the level stayed at a quarter of the real one.)"""
+    det = SnowballDetector()
+    night = background(6, per_hour=8, prefix="n")
+    day = background(42, per_hour=80, start=T0 + 6 * HOUR, prefix="d")
+    state, alerts = run(det, night + day)
+    per_bucket = 80 / 4 / 6  # negatives per 10-minute bucket in the daytime stream
+    assert state["base"]["level"] > 0.6 * per_bucket
+    assert state["ep"] is None
+    snowball = [a for a in alerts if a.kind is AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED]
+    assert all(a.severity is Severity.WATCH for a in snowball)
+    assert all(a.event_time < T0 + 36 * HOUR for a in snowball)
