@@ -65,21 +65,38 @@ for _intent, _cue_words in _WORDS.items():
             _CUES[_key] = _CUES.get(_key, frozenset()) | {_intent}
 
 
+CUES: dict[str, frozenset[str]] = _CUES
+PHRASE_STARTS = frozenset(_PHRASE_INDEX)
+
+
 def tag(folded: list[str], text: str, sentiment: Sentiment, sarcasm: bool) -> list[str]:
     """The intents of one mention, in INTENTS order."""
-    found: set[str] = set()
-    for cues in [c for w in folded if (c := _CUES.get(w)) is not None]:
-        found |= cues
-    if not _PHRASE_INDEX.keys().isdisjoint(folded):
+    cue_sets = [c for w in folded if (c := _CUES.get(w)) is not None]
+    may_hold_phrase = not _PHRASE_INDEX.keys().isdisjoint(folded)
+    return tag_cues(cue_sets, may_hold_phrase, folded, text, sentiment, sarcasm)
+
+
+def tag_cues(cue_sets: list[frozenset[str]], may_hold_phrase: bool, folded: list[str], text: str,
+             sentiment: Sentiment, sarcasm: bool) -> list[str]:
+    """``tag`` once the caller has looked up each token's CUES and whether one is in PHRASE_STARTS."""
+    found: set[str] = set().union(*cue_sets)
+    if may_hold_phrase:
         for i, word in enumerate(folded):
             for phrase, intent in _PHRASE_INDEX.get(word, ()):
                 if tuple(folded[i : i + len(phrase)]) == phrase:
                     found.add(intent)
-    first_word = next((w for w in folded if w[:1] != "@"), "")
-    if "?" in text or first_word in _QUESTION_OPENERS:
+    if "?" in text or _first_word(folded) in _QUESTION_OPENERS:
         found.add(QUESTION)
     if PRAISE in found and (sentiment is not Sentiment.POSITIVE or sarcasm):
         found.discard(PRAISE)  # "thanks for nothing" is no praise
     if COMPLAINT in found and sentiment is Sentiment.POSITIVE:
         found.discard(COMPLAINT)  # "refund came fast, thanks!" is no complaint
     return [intent for intent in INTENTS if intent in found]
+
+
+def _first_word(folded: list[str]) -> str:
+    """The first token that is not an @handle (tokens are never empty)."""
+    for word in folded:
+        if word[0] != "@":
+            return word
+    return ""

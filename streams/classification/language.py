@@ -74,18 +74,30 @@ class LanguageIdentifier:
 
         ``extra_votes`` adds weaker evidence the caller has (e.g. how many words hit each sentiment lexicon).
         """
-        hint = hint.lower()[:2] if isinstance(hint, str) and len(hint) >= 2 else None
-        if not text.isascii():
-            script = self._script(text)
-            if script is not None:
-                return script
         scores: dict[str, float] = dict(extra_votes) if extra_votes else {}
         votes = self._votes
         for langs in [v for t in folded_tokens if (v := votes.get(t)) is not None]:
             share = 1.0 / len(langs)
             for lang in langs:
                 scores[lang] = scores.get(lang, 0.0) + share
+        return self.decide(text, scores, hint)
+
+    @property
+    def function_words(self) -> dict[str, tuple[str, ...]]:
+        """Folded function word -> the languages it votes for."""
+        return self._votes
+
+    def decide(self, text: str, scores: dict[str, float], hint: str | None = None) -> str:
+        """The language of ``text`` given its function-word ``scores`` (summed in token order; updated in place).
+
+        What ``identify`` does once it has counted the votes, for callers that count them in their own pass. The
+        script of the letters, when not Latin, overrides the votes.
+        """
+        hint = hint.lower()[:2] if isinstance(hint, str) and len(hint) >= 2 else None
         if not text.isascii():
+            script = self._script(text)
+            if script is not None:
+                return script
             for ch in _TELLTALE_SET.intersection(text.lower()):
                 lang = _TELLTALE_LETTERS[ch]
                 scores[lang] = scores.get(lang, 0.0) + 0.5

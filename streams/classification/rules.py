@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from streams.classification.calibration import CompoundCalibration
-from streams.classification.intents import tag
+from streams.classification.intents import CUES, PHRASE_STARTS, tag_cues
 from streams.classification.language import UNDETERMINED, LanguageIdentifier
 from streams.classification.lexicons import Lexicons
-from streams.classification.text import MAX_CHARS, clean, fold, tokens
-from streams.classification.valence import Valence, ValenceScorer
+from streams.classification.text import CAPITAL_PAIR, ELONGATED, MAX_CHARS, TextScanner, clean
+from streams.classification.token_table import OTHER_SLOT, VALENCE_SLOTS, TokenFeatures, build_token_table
+from streams.classification.valence import CONTRAST, COUNTED_NEGATORS, Valence, ValenceScorer
 from streams.models import Classification, Sentiment
 
 LABELS = (Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.POSITIVE)
@@ -45,6 +47,15 @@ class RuleClassifier:
         self._scorer = ValenceScorer(self._lexicons)
         self._languages = LanguageIdentifier()
         self._calibration = calibration or CompoundCalibration()
+        self._scanner = TextScanner()
+        self._tokens = build_token_table(
+            function_words=self._languages.function_words,
+            lookups=self._scorer.lookups,
+            counted_negators=COUNTED_NEGATORS,
+            contrast=CONTRAST,
+            cues=CUES,
+            phrase_starts=PHRASE_STARTS,
+        )
 
     def classify(
         self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None
@@ -53,31 +64,73 @@ class RuleClassifier:
 
     def analyse(self, text: str, hint: str | None = None) -> tuple[str, list[str], Valence]:
         """(language, folded tokens, Valence) of a cleaned text: what the rules see, shared with trained models."""
-        folded = tokens(fold(text))
-        language = self._languages.identify(text, folded, hint)
-        if language == UNDETERMINED and folded:
-            language = self._languages.identify(text, folded, hint, extra_votes=self._lexicon_votes(folded))
-        return language, folded, self._scorer.score(text, folded, language)
+        reading = self._read(text, hint)
+        return reading.language, reading.folded, reading.valence
 
     def probabilities(self, valence: Valence) -> tuple[float, float, float]:
         return self._calibration.probabilities(valence.compound, valence.hits)
 
     def _one(self, raw_text: object, hint: str | None) -> Classification:
         text = clean(raw_text)
-        language, folded, valence = self.analyse(text, hint)
-        probabilities = self._calibration.probabilities(valence.compound, valence.hits)
-        best = max(range(3), key=probabilities.__getitem__)
+        reading = self._read(text, hint)
+        valence = reading.valence
+        negative, neutral, positive = probabilities = self._calibration.probabilities(valence.compound, valence.hits)
+        # The likeliest label, the first on a tie (as max() would pick).
+        best = 0 if negative >= neutral and negative >= positive else 1 if neutral >= positive else 2
         sentiment = LABELS[best]
         return Classification(
-            language=language,
+            language=reading.language,
             sentiment=sentiment,
             score=round(probabilities[best], 4),
-            negative_score=round(probabilities[0], 4),
-            intents=tag(folded, text, sentiment, valence.sarcasm),
+            negative_score=round(negative, 4),
+            intents=tag_cues(reading.cue_sets, reading.may_hold_phrase, reading.folded, text, sentiment,
+                             valence.sarcasm),
             model=self.name,
             model_version=self.version,
             reason=reason_for(raw_text, text, valence.hits),
         )
+
+    def _read(self, text: str, hint: str | None) -> _Reading:
+        """Everything the rules take from a cleaned text, from one look-up per token in the token table."""
+        folded, surface = self._scanner.scan(text)
+        votes: dict[str, float] = {}  # function-word votes, summed in token order as LanguageIdentifier does
+        candidates: list[tuple[int, tuple[float | None, ...]]] = []  # tokens some lexicon knows
+        cue_sets: list[frozenset[str]] = []
+        counted_negators = 0
+        contrast_at = -1
+        may_hold_phrase = False
+        features: TokenFeatures | None
+        get = self._tokens.get
+        for i, word in enumerate(folded):
+            features = get(word)
+            if features is None:
+                continue
+            for lang, share in features.votes:
+                votes[lang] = votes.get(lang, 0.0) + share
+            if features.valences is not None:
+                candidates.append((i, features.valences))
+            if features.counted_negator:
+                counted_negators += 1
+            if features.contrast:
+                contrast_at = i
+            if features.cues:
+                cue_sets.append(features.cues)
+            if features.starts_phrase:
+                may_hold_phrase = True
+
+        language = self._languages.decide(text, votes, hint)
+        if language == UNDETERMINED and folded:
+            language = self._languages.identify(text, folded, hint, extra_votes=self._lexicon_votes(folded))
+        slot = VALENCE_SLOTS.get(language, OTHER_SLOT)
+        found = [(i, valence) for i, valences in candidates if (valence := valences[slot]) is not None]
+        valence = self._scorer.score_found(
+            text, folded, language, found,
+            elongated=bool(surface & ELONGATED),
+            capital_pair=bool(surface & CAPITAL_PAIR),
+            contrast_at=contrast_at,
+            counted_negators=counted_negators,
+        )
+        return _Reading(language, folded, valence, cue_sets, may_hold_phrase)
 
     def _lexicon_votes(self, folded: list[str]) -> dict[str, float]:
         """Half a vote per word only one language's lexicon knows: weak evidence for texts without function words."""
@@ -88,3 +141,11 @@ class RuleClassifier:
             if in_en != in_fr:
                 votes["en" if in_en else "fr"] += 0.5
         return votes
+
+
+class _Reading(NamedTuple):
+    language: str
+    folded: list[str]
+    valence: Valence
+    cue_sets: list[frozenset[str]]  # intent cues of the tokens, in token order
+    may_hold_phrase: bool  # some token starts an intent phrase

@@ -51,6 +51,24 @@ SARCASM = re.compile(
     r"comme d'hab|comme d habitude|comme toujours|encore bravo|bravo encore|quelle surprise|what a surprise|"
     r"(?<!\w)/s\b|\U0001F644|\U0001F926|\U0001F921"
 )
+# Every match of SARCASM holds one of these: a few substring tests spare most texts the slow regex scan.
+_SARCASM_MARKERS = ("for nothing", "merci pour rien", "yeah right", "oh great", "just great", "so much for",
+                    "as usual", "comme", "bravo", "surprise", "/s")
+_SARCASM_EMOJI = ("\U0001F644", "\U0001F926", "\U0001F921")
+
+
+def is_sarcastic(lowered: str) -> bool:
+    """SARCASM.search(lowered) is not None, for a lower-cased text."""
+    for marker in _SARCASM_MARKERS:
+        if marker in lowered:
+            return SARCASM.search(lowered) is not None
+    if not lowered.isascii():
+        for marker in _SARCASM_EMOJI:
+            if marker in lowered:
+                return SARCASM.search(lowered) is not None
+    return False
+
+
 # Words of the other language that are looked up when the mention's own lexicon does not know a word, except
 # these false friends ("pain" is bread, "sale" is dirty, "con" is an insult only in French).
 FALSE_FRIENDS = frozenset("pain sale con rage place cool chat coin lecture sensible blessed".split())
@@ -90,11 +108,34 @@ class ValenceScorer:
         merged.update({"#" + k: v for k, v in merged.items()})
         return merged
 
+    @property
+    def lookups(self) -> dict[str, dict[str, float]]:
+        """The merged lexicon of each mention language: "en", "fr", and "other" for every other language."""
+        return self._lookup
+
     def score(self, text: str, folded: list[str], language: str) -> Valence:
         lookup = self._lookup.get(language) or self._lookup["other"]
         found = [(i, v) for i, w in enumerate(folded) if (v := lookup.get(w)) is not None]
-        elongated = has_elongation(text)
+        contrast_at = -1
+        if not CONTRAST.isdisjoint(folded):
+            contrast_at = max(i for i, w in enumerate(folded) if w in CONTRAST)
+        return self.score_found(
+            text, folded, language, found,
+            elongated=has_elongation(text),
+            capital_pair=_CAPITALS.search(text) is not None,
+            contrast_at=contrast_at,
+            counted_negators=len([w for w in folded if w in COUNTED_NEGATORS]),
+        )
+
+    def score_found(self, text: str, folded: list[str], language: str, found: list[tuple[int, float]], *,
+                    elongated: bool, capital_pair: bool, contrast_at: int, counted_negators: int) -> Valence:
+        """The valence once the per-token facts are known (the classifier gathers them in one pass).
+
+        ``found``: (token index, lexicon valence) in index order; ``contrast_at``: index of the last contrast
+        word or -1; ``capital_pair``: two capitals in a row somewhere in ``text``.
+        """
         if elongated:
+            lookup = self._lookup.get(language) or self._lookup["other"]
             known = {i for i, _ in found}
             for i, word in enumerate(folded):
                 if i not in known and (squeezed := squeeze(word)) is not None:
@@ -102,11 +143,8 @@ class ValenceScorer:
                     if valence is not None:
                         found.append((i, valence))
             found.sort()
-        contrast_at = -1
-        if not CONTRAST.isdisjoint(folded):
-            contrast_at = max(i for i, w in enumerate(folded) if w in CONTRAST)
         # Capitals stress a word only when the whole text is not shouted.
-        shout = _CAPITALS.search(text) is not None and not text.isupper()
+        shout = capital_pair and not text.isupper()
         values: list[float] = []
         negated = 0
         last = len(folded) - 1
@@ -149,12 +187,12 @@ class ValenceScorer:
             hits += len(smileys)
         # A negation with nothing to reverse ("still can't get through", "toujours pas reçu") is itself a sign
         # of an unmet expectation in a message to a brand.
-        bare = len([w for w in folded if w in COUNTED_NEGATORS]) - negated
+        bare = counted_negators - negated
         if bare > 0:
             values.append(BARE_NEGATION * min(bare, 2))
             hits += 1
         sarcasm = False
-        if values and any(v > 0 for v in values) and SARCASM.search(text.lower()):
+        if values and any(v > 0 for v in values) and is_sarcastic(text.lower()):
             sarcasm = True
             values = [v * SARCASM_FLIP if v > 0 else v for v in values]
         total = sum(values)

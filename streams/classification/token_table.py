@@ -1,0 +1,51 @@
+"""One table from a folded token to everything the rules ask about it, so a mention costs one look-up per token.
+
+Without it each token went through four look-ups in four passes: language votes, sentiment lexicon, negators,
+intent cues. Tokens the table does not hold matter to no rule (apart from elongated words, which the valence
+scorer squeezes and looks up on its own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Positions in ``TokenFeatures.valences``: the mention's language picks the merged lexicon to read.
+VALENCE_SLOTS = {"en": 0, "fr": 1}
+OTHER_SLOT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class TokenFeatures:
+    votes: tuple[tuple[str, float], ...]  # (language, share of one vote) for a function word, else ()
+    valences: tuple[float | None, float | None, float | None] | None  # per VALENCE_SLOTS / OTHER_SLOT, or None
+    counted_negator: bool  # counts towards bare negations ("ne" of "ne ... pas" does not)
+    contrast: bool  # "but", "mais": what follows weighs more
+    cues: frozenset[str]  # intents the word signals
+    starts_phrase: bool  # first word of an intent phrase ("customer" of "customer service")
+
+
+def build_token_table(
+    function_words: dict[str, tuple[str, ...]],
+    lookups: dict[str, dict[str, float]],
+    counted_negators: frozenset[str],
+    contrast: frozenset[str],
+    cues: dict[str, frozenset[str]],
+    phrase_starts: frozenset[str],
+) -> dict[str, TokenFeatures]:
+    """The table for the given word lists; ``lookups`` maps "en", "fr" and "other" to merged valence lexicons."""
+    slots = [lookups["en"], lookups["fr"], lookups["other"]]
+    words = set(function_words).union(*slots, counted_negators, contrast, cues, phrase_starts)
+    table = {}
+    for word in words:
+        langs = function_words.get(word, ())
+        valences = tuple(lookup.get(word) for lookup in slots)
+        table[word] = TokenFeatures(
+            # The share is computed as LanguageIdentifier computes it, so the sums are the same floats.
+            votes=tuple((lang, 1.0 / len(langs)) for lang in langs),
+            valences=valences if any(v is not None for v in valences) else None,
+            counted_negator=word in counted_negators,
+            contrast=word in contrast,
+            cues=cues.get(word, frozenset()),
+            starts_phrase=word in phrase_starts,
+        )
+    return table
