@@ -21,10 +21,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from simhash import Simhash
+import numpy as np
 
 from streams.enrichment.bounded import evict_oldest, touch
 from streams.enrichment.brands import fold
@@ -50,14 +51,39 @@ def _hash64(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=8).digest()
 
 
+_DIGESTS: dict[str, bytes] = {}  # shingle -> _hash64 digest: 4-grams of a language repeat a lot
+_DIGEST_CACHE_MAX = 200_000
+
+
+def _digests(shingles: Iterable[str]) -> bytes:
+    """The concatenated ``_hash64`` digests of the shingles, from the cache where it has them."""
+    found = list(map(_DIGESTS.get, shingles))
+    if None in found:
+        if len(_DIGESTS) >= _DIGEST_CACHE_MAX:
+            _DIGESTS.clear()
+        found = [d if d is not None else _DIGESTS.setdefault(s, _hash64(s.encode("utf-8")))
+                 for s, d in zip(shingles, found)]
+    return b"".join(found)
+
+
+def simhash64(features: Counter[str]) -> int:
+    """The 64-bit SimHash of weighted features, bit for bit what ``simhash.Simhash(features, f=64,
+    hashfunc=_hash64).value`` gives (bit i set when the features whose hash has bit i weigh more than
+    half of all), in one vectorised pass instead of the library's per-feature Python loop."""
+    weights = np.fromiter(features.values(), dtype=np.int64, count=len(features))
+    bits = np.unpackbits(np.frombuffer(_digests(features), dtype=np.uint8)).reshape(-1, BITS)
+    sums = weights @ bits
+    return int.from_bytes(np.packbits(sums > int(weights.sum()) / 2).tobytes(), "big")
+
+
 def fingerprint(normalized_text: str, min_chars: int = MIN_CHARS) -> str | None:
     """16 hex digits of the 64-bit SimHash of character 4-grams, or None for a text too short to compare."""
     content = "".join(_WORD_CHARS.findall(fold(_PLACEHOLDERS.sub(" ", normalized_text))))
     if len(content) < min_chars:
         return None
     # Character 4-grams of the words run together, as the library does for text, counted in C.
-    shingles = Counter(content[i:i + SHINGLE] for i in range(len(content) - SHINGLE + 1))
-    return f"{Simhash(shingles, f=BITS, hashfunc=_hash64).value:016x}"
+    shingles = Counter([content[i:i + SHINGLE] for i in range(len(content) - SHINGLE + 1)])
+    return f"{simhash64(shingles):016x}"
 
 
 def distance(a: str, b: str) -> int:
