@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import chain
 
 # Scoring cost grows with length; a mention longer than this is scored on its beginning only.
 MAX_CHARS = 2_000
@@ -63,37 +64,44 @@ class TextScanner:
     """Folded tokens and surface flags of a cleaned text, remembered per whitespace-separated chunk.
 
     Mentions reuse the same few thousand chunks ("the", "@united", "nul", "!!"), so after warm-up a text costs one
-    ``str.split`` and a dictionary look-up per chunk instead of a Unicode fold and three regex scans of the
-    whole text. This is exact because neither tokens nor the flagged patterns can span whitespace, and folding
-    is the same chunk by chunk except for the capital sigma, whose lower case depends on its neighbours: texts
-    holding one take the whole-text path.
+    ``str.split`` and a dictionary look-up per chunk (done in C by ``map``) instead of a Unicode fold and three
+    regex scans of the whole text. This is exact because neither tokens nor the flagged patterns can span
+    whitespace, and folding is the same chunk by chunk except for the capital sigma, whose lower case depends on
+    its neighbours: texts holding one take the whole-text path.
     """
 
     def __init__(self, max_chunks: int = 100_000) -> None:
-        self._chunks: dict[str, tuple[tuple[str, ...], int]] = {}
+        self._tokens: dict[str, tuple[str, ...]] = {}  # chunk -> tokens(fold(chunk))
+        self._flags: dict[str, int] = {}  # chunk -> its surface flags, for the few chunks that have any
         self._max_chunks = max_chunks
 
     def scan(self, text: str) -> tuple[list[str], int]:
         """(tokens(fold(text)), ELONGATED | CAPITAL_PAIR flags of text)."""
         if "\u03a3" in text:
             return tokens(fold(text)), _surface_flags(text)
-        folded: list[str] = []
+        if len(self._tokens) >= self._max_chunks:
+            # A bounded memory, emptied between texts (never halfway); the common chunks soon come back.
+            self._tokens.clear()
+            self._flags.clear()
+        chunks = text.split()
+        per_chunk = list(map(self._tokens.get, chunks))
+        if None in per_chunk:
+            per_chunk = [known if known is not None else self._learn(chunk)
+                         for chunk, known in zip(chunks, per_chunk)]
+        folded = list(chain.from_iterable(per_chunk))
         flags = 0
-        known = self._chunks
-        for chunk in text.split():
-            entry = known.get(chunk)
-            if entry is None:
-                entry = self._learn(chunk)
-            folded += entry[0]
-            flags |= entry[1]
+        if not self._flags.keys().isdisjoint(chunks):
+            for chunk_flags in map(self._flags.get, chunks):
+                if chunk_flags:
+                    flags |= chunk_flags
         return folded, flags
 
-    def _learn(self, chunk: str) -> tuple[tuple[str, ...], int]:
-        if len(self._chunks) >= self._max_chunks:
-            self._chunks.clear()  # a bounded memory; the common chunks come back within a few batches
-        entry = (tuple(tokens(fold(chunk))), _surface_flags(chunk))
-        self._chunks[chunk] = entry
-        return entry
+    def _learn(self, chunk: str) -> tuple[str, ...]:
+        chunk_tokens = tuple(tokens(fold(chunk)))
+        self._tokens[chunk] = chunk_tokens
+        if flags := _surface_flags(chunk):
+            self._flags[chunk] = flags
+        return chunk_tokens
 
 
 def _surface_flags(text: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import random
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,27 @@ def test_shared_evaluation_data(models) -> None:
     texts = _shared_texts()
     assert len(texts) > 1000
     assert_identical(models, texts, batch=512)
+
+
+def test_analyse_is_identical_for_the_trained_models(models) -> None:
+    """Trained models read the rule model's valence (positive and negative sums too) through ``analyse``."""
+    from streams.classification.text import clean
+
+    def plain(reading):  # the two Valence classes differ, their fields must not
+        language, folded, valence = reading
+        return language, folded, astuple(valence)
+
+    fast, reference = models
+    for text in HAND_PICKED + _random_texts(1000, seed=11):
+        for hint in (None, "fr"):
+            assert plain(fast.analyse(clean(text), hint)) == plain(reference.analyse(clean(text), hint)), repr(text[:200])
+
+
+def test_text_scanner_with_a_tiny_memory_matches_whole_text_scanning() -> None:
+    from streams.classification.text import CAPITAL_PAIR, ELONGATED, TextScanner, clean, fold, has_elongation, tokens
+    from streams.classification.valence import _CAPITALS
+
+    scanner = TextScanner(max_chunks=4)
+    for text in [clean(t) for t in HAND_PICKED + _random_texts(1000, seed=3)] * 2:
+        flags = (ELONGATED if has_elongation(text) else 0) | (CAPITAL_PAIR if _CAPITALS.search(text) else 0)
+        assert scanner.scan(text) == (tokens(fold(text)), flags), repr(text[:200])
