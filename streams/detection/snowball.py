@@ -125,34 +125,44 @@ class SnowballDetector:
         """Count one mention into its bucket; the hot path, so written for speed over elegance."""
         cfg = self.config
         m = cm.mention
+        enr = cm.enrichment
         key = str(bucket)
-        cell = state["b"].get(key)
+        b = state["b"]
+        cell = b.get(key)
         if cell is None:
-            cell = state["b"][key] = [0, 0, 0.0, 0.0, 0, 0, 0, 0]
+            cell = b[key] = [0, 0, 0.0, 0.0, 0, 0, 0, 0]
         cell[TOTAL] += 1
-        self._relay(state, cm, cell)
-        if cm.classification.sentiment is not Sentiment.NEGATIVE:
+        if m.reposts_id is not None or m.quotes_id is not None or m.in_reply_to_id is not None or (
+                enr.root_id and enr.root_id != m.id):
+            self._relay(state, cm, cell)
+        if cm.classification.sentiment is not _NEGATIVE:
             return []
         stats = state["stats"]
         stats["negatives"] += 1
         cell[NEG] += 1
         t = m.created_at
-        author_id = m.author.id if m.author is not None else None
+        author = m.author
+        author_id = author.id if author is not None else None
+        repost = m.reposts_id is not None
         record = None
         alerts: list[Alert] = []
-        weight = cfg.repost_weight if m.reposts_id is not None else 1.0
+        weight = cfg.repost_weight if repost else 1.0
         if author_id is None:
             stats["no_author"] += 1
         else:
             record = self._author(state, author_id, t)
             if record[0] == t and record[2] == 0.0:
                 cell[NEW] += weight
-            recent = _decayed(record[2], record[3], t, cfg.author_half_life_ms)
-            record[2], record[3] = recent + 1.0, max(t, record[3])
+            recent = record[2]
+            if recent != 0.0 and t > record[3]:
+                recent *= 0.5 ** ((t - record[3]) / cfg.author_half_life_ms)
+            record[2] = recent + 1.0
+            if t > record[3]:
+                record[3] = t
             if recent >= cfg.author_cap:
                 weight = 0.0
             else:
-                cell[REACH] += m.author.followers
+                cell[REACH] += author.followers
             times = record[4]
             times.append(t)
             if len(times) > cfg.repeat_count:
@@ -160,10 +170,14 @@ class SnowballDetector:
             if len(times) == cfg.repeat_count:
                 alerts.extend(care.repeat_critic(state, cm, record, cfg))
         copied = False
-        entry = self._copy_cluster(state, cm, t) if m.reposts_id is None or cm.enrichment.fingerprint else None
-        if entry is not None:
-            recent = _decayed(entry[0], entry[1], t, cfg.author_half_life_ms)
-            entry[0], entry[1] = recent + 1.0, max(t, entry[1])
+        if not repost or enr.fingerprint:
+            entry = self._copy_cluster(state, cm, t)
+            recent = entry[0]
+            if recent != 0.0 and t > entry[1]:
+                recent *= 0.5 ** ((t - entry[1]) / cfg.author_half_life_ms)
+            entry[0] = recent + 1.0
+            if t > entry[1]:
+                entry[1] = t
             if recent >= cfg.fingerprint_cap:
                 weight, copied = 0.0, True
         cell[VOICES] += weight
@@ -171,48 +185,54 @@ class SnowballDetector:
         engagement = e.reposts + e.replies + e.quotes
         cell[AMP] += engagement
         high_reach = author_id is not None and (
-            m.author.followers >= cfg.high_reach_followers or m.author.verified
-            or cm.enrichment.author_tier in ("large", "verified"))
+            author.followers >= cfg.high_reach_followers or author.verified
+            or enr.author_tier in ("large", "verified"))
         if high_reach:
             cell[HIGH] += 1
-        detail = state["d"].get(str(bucket))
+        d = state["d"]
+        detail = d.get(key)
         if detail is None and bucket > state["cur"] - cfg.detail_buckets * cfg.bucket_ms:
-            detail = state["d"][str(bucket)] = {"a": {}, "t": {}, "tp": {}, "ids": []}
+            detail = d[key] = {"a": {}, "t": {}, "tp": {}, "ids": []}
         window = state["w"]
         if detail is not None:
             # Breadth counts authors who wrote their own words: reposters amplify, copy-paste bots repeat.
-            if author_id is not None and m.reposts_id is None and not copied:
+            if author_id is not None and not repost and not copied:
                 authors = detail["a"]
                 authors[author_id] = authors.get(author_id, 0) + 1
                 authors = window["a"]
                 authors[author_id] = authors.get(author_id, 0) + 1
-            if weight > 0 and m.reposts_id is None:
+            if weight > 0 and not repost:
                 terms, window_terms = detail["t"], window["t"]
-                for term in text.terms((cm.enrichment.normalized_text or m.text).casefold()):
+                for term in text.terms((enr.normalized_text or m.text).casefold()):
                     terms[term] = terms.get(term, 0) + 1
                     window_terms[term] = window_terms.get(term, 0) + 1
             ids = detail["ids"]
-            if len(ids) < 3 or engagement > ids[-1][0]:
+            if len(ids) < 3:
                 ids.append([engagement, m.id])
-                ids.sort(key=lambda x: -x[0])
-                del ids[3:]
-        if weight > 0:
-            for topic in cm.enrichment.topics:
-                sub = state["tp"].get(topic)
+                ids.sort(key=_minus_first)
+            elif engagement > ids[-1][0]:
+                ids[-1] = [engagement, m.id]
+                ids.sort(key=_minus_first)
+        if weight > 0 and enr.topics:
+            tps = state["tp"]
+            for topic in enr.topics:
+                sub = tps.get(topic)
                 if sub is None:
-                    if len(state["tp"]) >= cfg.max_topics:
+                    if len(tps) >= cfg.max_topics:
                         continue
-                    sub = state["tp"][topic] = {"b": {}, "base": seasonal.new_baseline(cfg)}
-                sub["b"][key] = sub["b"].get(key, 0.0) + weight
+                    sub = tps[topic] = {"b": {}, "base": seasonal.new_baseline(cfg)}
+                sb = sub["b"]
+                sb[key] = sb.get(key, 0.0) + weight
                 if detail is not None:
-                    detail["tp"][topic] = detail["tp"].get(topic, 0.0) + weight
-                    window["tp"][topic] = window["tp"].get(topic, 0.0) + weight
-        if m.in_reply_to_id is None and m.reposts_id is None and m.quotes_id is None:
+                    dtp, wtp = detail["tp"], window["tp"]
+                    dtp[topic] = dtp.get(topic, 0.0) + weight
+                    wtp[topic] = wtp.get(topic, 0.0) + weight
+        if m.in_reply_to_id is None and not repost and m.quotes_id is None:
             roots = state["roots"]
-            roots[m.id] = [t, m.author.followers if m.author else cfg.seismic_default_followers]
+            roots[m.id] = [t, author.followers if author else cfg.seismic_default_followers]
             if len(roots) > cfg.max_roots:
                 evict_oldest_inserted(roots, cfg.max_roots)
-        if m.reposts_id is None and not self._complaint_intents.isdisjoint(cm.classification.intents):
+        if not repost and not self._complaint_intents.isdisjoint(cm.classification.intents):
             care.track_complaint(state, cm, cfg)
         if high_reach:
             alerts.extend(care.high_reach_negative(state, cm, record, cfg))
@@ -359,6 +379,13 @@ class SnowballDetector:
     def stats(state: State | None) -> dict[str, int]:
         """Counters of what the detector saw and set aside (late, duplicates, no author, no brand...)."""
         return dict(state["stats"]) if state and state.get("v") == STATE_VERSION else dict.fromkeys(_STATS, 0)
+
+
+_NEGATIVE = Sentiment.NEGATIVE
+
+
+def _minus_first(item: list[Any]) -> float:
+    return -item[0]
 
 
 def _subtract(total: dict[str, Any], part: dict[str, Any]) -> None:
