@@ -11,7 +11,7 @@ from __future__ import annotations
 import faust
 
 from streams.app.stages import Origin, Output, Stages
-from streams.app.tables import BatchTableView
+from streams.app.tables import BatchTableView, as_current
 from streams.kafka.admin import TopicSpec
 from streams.settings import Settings
 
@@ -19,6 +19,7 @@ SEEN_TABLE = "seen-mentions"
 CONTEXT_TABLE = "brand-context"
 DETECTOR_TABLE = "detector-state"
 TABLES = (SEEN_TABLE, CONTEXT_TABLE, DETECTOR_TABLE)
+ENRICH_BATCH = 500
 DETECT_BATCH = 500  # events per detector checkpoint: one state write per brand per batch
 
 
@@ -54,8 +55,7 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
                         value_serializer="raw", partitions=names.partitions)
         for role in ("raw", "enriched", "classified", "alerts", "dead_letter")
     }
-    # Serializers only: a value_type makes recovery call value_type.from_data, which plain dicts lack.
-    json_schema = faust.Schema(key_serializer="json", value_serializer="json")
+    json_schema = faust.Schema(key_type=str, value_type=dict, key_serializer="json", value_serializer="json")
     seen = app.Table(SEEN_TABLE, schema=json_schema, partitions=names.partitions)
     contexts = app.Table(CONTEXT_TABLE, schema=json_schema, partitions=names.partitions)
     detector_states = app.Table(DETECTOR_TABLE, schema=json_schema, partitions=names.partitions)
@@ -66,23 +66,33 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
 
     @app.agent(topic["raw"], name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
-        async for event in stream.events():
+        # Batches, acked after the body returns, like the other agents; each mention's ``seen`` write
+        # is made as its own event, so it lands on that event's changelog partition as before.
+        async for events in stream.take_events(ENRICH_BATCH, within=0.05):
             with stages.metrics.stage_timer("enrich"):
-                await send(stages.enrich(event.value, _origin(event), seen))
+                outputs: list[Output] = []
+                for event in events:
+                    with as_current(event):
+                        outputs += stages.enrich(event.value, _origin(event), seen)
+                await send(outputs)
 
     @app.agent(topic["enriched"], name="classify")
     async def classify(stream: faust.StreamT) -> None:
         async for events in stream.take_events(settings.classify_batch_size, within=0.05):
+            import logging, time as _t; _t0=_t.perf_counter()
             with stages.metrics.stage_timer("classify"):
                 await send(stages.classify([(e.value, _origin(e)) for e in events], BatchTableView(contexts, events)))
+            logging.getLogger("BATCH").warning("classify n=%d %.1fms", len(events), (_t.perf_counter()-_t0)*1000)
 
     @app.agent(topic["classified"], name="detect")
     async def detect(stream: faust.StreamT) -> None:
         # take_events acks a batch only after this body returns: offsets never pass saved state.
         async for events in stream.take_events(DETECT_BATCH, within=0.05):
+            import logging, time as _t; _t0=_t.perf_counter()
             with stages.metrics.stage_timer("detect"):
                 await send(stages.detect([(e.value, _origin(e)) for e in events],
                                          BatchTableView(detector_states, events)))
+            logging.getLogger("BATCH").warning("detect n=%d %.1fms", len(events), (_t.perf_counter()-_t0)*1000)
 
     sources = {names.raw, names.enriched, names.classified}
 

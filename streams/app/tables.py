@@ -11,10 +11,21 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, MutableMapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import faust
 from faust.streams import _current_event  # Faust's own context variable for the current event
+
+
+@contextmanager
+def as_current(event: faust.EventT) -> Iterator[None]:
+    """Table writes made inside go to ``event``'s partition, as if a stream were iterating it."""
+    token = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
 
 
 class BatchTableView(MutableMapping[str, Any]):
