@@ -79,16 +79,18 @@ class DetectorConfig:
     seismic_default_followers: int = 100
 
     # Memory bounds (per brand state).
-    max_authors: int = 5000
-    max_fingerprints: int = 2000
-    max_seen_ids: int = 5000
+    # The state is written to the changelog once per batch, so these bound its size (see docs/detection.md).
+    max_authors: int = 2000  # least recently seen evicted: on a brand with 25 negatives a minute, ~80 minutes
+    max_fingerprints: int = 1000  # copy clusters and aliases; clusters decayed below fingerprint_drop also go
+    fingerprint_drop: float = 0.05  # a cluster's weight this low (~4 half-lives after one post) can flag no copy
+    max_seen_ids: int = 2000  # a second line behind enrichment's seen-mentions table: redeliveries are recent
     max_cascades: int = 100
     max_cascade_events: int = 200
     max_roots: int = 500
     max_pending: int = 1000
     max_overdue: int = 500
     overdue_retention_ms: int = 24 * HOUR_MS
-    max_vocab: int = 3000
+    max_vocab: int = 1500
     vocab_half_life_ms: int = 24 * HOUR_MS
     top_terms: int = 8
     max_topics: int = 16

@@ -156,7 +156,7 @@ class SnowballDetector:
             recent = record[2]
             if recent != 0.0 and t > record[3]:
                 recent *= 0.5 ** ((t - record[3]) / cfg.author_half_life_ms)
-            record[2] = recent + 1.0
+            record[2] = round(recent + 1.0, 3)
             if t > record[3]:
                 record[3] = t
             if recent >= cfg.author_cap:
@@ -175,7 +175,7 @@ class SnowballDetector:
             recent = entry[0]
             if recent != 0.0 and t > entry[1]:
                 recent *= 0.5 ** ((t - entry[1]) / cfg.author_half_life_ms)
-            entry[0] = recent + 1.0
+            entry[0] = round(recent + 1.0, 3)
             if t > entry[1]:
                 entry[1] = t
             if recent >= cfg.fingerprint_cap:
@@ -332,12 +332,30 @@ class SnowballDetector:
         for sub in state["tp"].values():
             for key in [k for k in sub["b"] if int(k) < horizon_start]:
                 del sub["b"][key]
+        self._prune_copies(state, bucket)
+        if bucket % (6 * bms) == 0:  # hourly: authors silent longer than every window and cooldown that needs them
+            forget = bucket - max(cfg.repeat_window_ms, cfg.repeat_cooldown_ms, cfg.high_reach_cooldown_ms)
+            authors = state["authors"]
+            for key in [k for k, r in authors.items() if r[1] < forget]:
+                del authors[key]
         detail_start = bucket - (cfg.detail_buckets - 1) * bms
         for key in [k for k in state["d"] if int(k) < detail_start]:
             detail = state["d"].pop(key)
             for part in ("a", "t", "tp"):
                 _subtract(state["w"][part], detail[part])
             self._fold_terms(state, detail["t"], int(key))
+
+    def _prune_copies(self, state: State, now: int) -> None:
+        """Forget copy clusters whose decayed weight can no longer flag a copy, and aliases of forgotten ones."""
+        cfg = self.config
+        fps = state["fps"]
+        half_life, drop = cfg.author_half_life_ms, cfg.fingerprint_drop
+        gone = [k for k, v in fps.items() if not isinstance(v, str) and v[0] * 0.5 ** ((now - v[1]) / half_life) < drop]
+        for key in gone:
+            del fps[key]
+        if gone:
+            for key in [k for k, v in fps.items() if isinstance(v, str) and v not in fps]:
+                del fps[key]
 
     def _fold_terms(self, state: State, terms: dict[str, int], t: int) -> None:
         cfg = self.config
@@ -347,7 +365,7 @@ class SnowballDetector:
             if entry is None:
                 vocab[term] = [float(n), t]
             else:
-                entry[0] = _decayed(entry[0], entry[1], t, cfg.vocab_half_life_ms) + n
+                entry[0] = round(_decayed(entry[0], entry[1], t, cfg.vocab_half_life_ms) + n, 3)
                 entry[1] = max(entry[1], t)
         if len(vocab) > cfg.max_vocab:
             evict_lowest(vocab, cfg.max_vocab, lambda e: _decayed(e[0], e[1], t, cfg.vocab_half_life_ms))
