@@ -141,8 +141,10 @@ class Stages:
                                                 origin, value))
                 continue
             brand_id = enriched.enrichment.brand_id
-            state = touched[brand_id] if brand_id in touched else contexts.get(brand_id)
-            touched[brand_id], enriched = update_brand_context(state, enriched)
+            # The first mention of a brand copies the table's state; later ones update that copy in place.
+            owned = brand_id in touched
+            state = touched[brand_id] if owned else contexts.get(brand_id)
+            touched[brand_id], enriched = update_brand_context(state, enriched, in_place=owned)
             decoded.append(enriched)
         for brand_id, state in touched.items():
             contexts[brand_id] = state

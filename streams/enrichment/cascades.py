@@ -89,13 +89,18 @@ def speed_per_hour(stats: dict[str, Any], half_life_ms: int) -> float:
 
 
 def update_cascades(
-    state: State | None, mention: EnrichedMention, config: CascadeConfig = CascadeConfig()
+    state: State | None, mention: EnrichedMention, config: CascadeConfig = CascadeConfig(), *, in_place: bool = False
 ) -> tuple[State, CascadeSummary]:
-    """Pure: add one enriched mention (of this state's brand) to its cascade; new state and its summary."""
+    """Pure: add one enriched mention (of this state's brand) to its cascade; new state and its summary.
+
+    ``in_place=True`` updates ``state`` itself instead of a copy, for a caller that owns it (a batch
+    updating the copy it made on its first mention); the result is the same.
+    """
     # Copy what changes (the maps and the one root updated), so the input state stays intact.
-    state = new_state() if state is None else {
-        "roots": dict(state["roots"]), "parents": dict(state["parents"]), "evicted": state["evicted"]
-    }
+    if state is None:
+        state = new_state()
+    elif not in_place:
+        state = {"roots": dict(state["roots"]), "parents": dict(state["parents"]), "evicted": state["evicted"]}
     raw = mention.mention
     relation, parent = relation_of(raw)
     root_id = state["parents"].get(parent, parent)

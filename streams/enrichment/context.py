@@ -28,17 +28,21 @@ class ContextConfig:
 
 
 def update_brand_context(
-    state: State | None, mention: EnrichedMention, config: ContextConfig = ContextConfig()
+    state: State | None, mention: EnrichedMention, config: ContextConfig = ContextConfig(), *, in_place: bool = False
 ) -> tuple[State, EnrichedMention]:
-    """Pure: the brand's new state, and the mention with root, cascade and near-duplicate fields filled in."""
+    """Pure: the brand's new state, and the mention with root, cascade and near-duplicate fields filled in.
+
+    ``in_place=True`` lets the update reuse ``state``'s maps instead of copying them: for a caller that
+    owns the state (a batch passing back what an earlier call of the same batch returned).
+    """
     state = state or {}
-    cascades, summary = update_cascades(state.get("cascades"), mention, config.cascades)
+    cascades, summary = update_cascades(state.get("cascades"), mention, config.cascades, in_place=in_place)
     enrichment = with_cascade(mention.enrichment, summary)
     near_duplicates = state.get("near_duplicates")
     if relation_of(mention.mention)[0] is not Relation.REPOST:
         near_duplicates, original = mark_near_duplicate(
             near_duplicates, mention.mention.id, enrichment.fingerprint, mention.mention.created_at,
-            config.near_duplicates,
+            config.near_duplicates, in_place=in_place,
         )
         enrichment = replace(enrichment, near_duplicate_of=original)
     return {"cascades": cascades, "near_duplicates": near_duplicates}, EnrichedMention(mention.mention, enrichment)

@@ -101,10 +101,19 @@ def mark_near_duplicate(
     fp: str | None,
     event_time: int,
     config: NearDuplicateConfig = NearDuplicateConfig(),
+    *,
+    in_place: bool = False,
 ) -> tuple[State, str | None]:
-    """Pure: the new state and the id of the original this mention nearly copies (None if it is no copy)."""
+    """Pure: the new state and the id of the original this mention nearly copies (None if it is no copy).
+
+    ``in_place=True`` updates ``state`` itself instead of a copy, for a caller that owns it (a batch
+    updating the copy it made on its first mention); the result is the same.
+    """
     # Copy what changes: entries are replaced, never mutated, so a shallow copy keeps the input intact.
-    state = {"recent": dict(state["recent"]), "watermark": state["watermark"]} if state is not None else new_state()
+    if state is None:
+        state = new_state()
+    elif not in_place:
+        state = {"recent": dict(state["recent"]), "watermark": state["watermark"]}
     if fp is None:
         return state, None
     recent: dict[str, list] = state["recent"]
@@ -114,16 +123,19 @@ def mark_near_duplicate(
     state["watermark"] = watermark
     best: tuple[int, int, str] | None = None
     value = int(fp, 16)
-    for other_id in list(recent):
-        other_fp, other_t, origin = recent[other_id]
-        if other_t < watermark - config.max_age_ms:
-            del recent[other_id]
+    oldest, max_age, max_distance = watermark - config.max_age_ms, config.max_age_ms, config.max_distance
+    expired = []
+    for other_id, (other_fp, other_t, origin) in recent.items():
+        if other_t < oldest:
+            expired.append(other_id)
             continue
-        if abs(other_t - event_time) > config.max_age_ms:
+        if abs(other_t - event_time) > max_age:
             continue
         d = (value ^ int(other_fp, 16)).bit_count()
-        if d <= config.max_distance and (best is None or (d, other_t) < best[:2]):
+        if d <= max_distance and (best is None or (d, other_t) < best[:2]):
             best = (d, other_t, origin)
+    for other_id in expired:
+        del recent[other_id]
     origin = best[2] if best is not None else mention_id
     touch(recent, mention_id, [fp, event_time, origin])
     evict_oldest(recent, config.max_entries)
