@@ -71,6 +71,16 @@ def peak_rss_mib(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far: less sensitive than wall time to other load on the machine."""
+    import os
+
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mentions", type=int, default=20_000, help="mentions to push through (default 20000)")
@@ -100,11 +110,13 @@ def main() -> int:
             print(f"worker did not start; see {logs / 'worker.log'}", file=sys.stderr)
             return 1
 
+        cpu0 = cpu_seconds(worker.process.pid)
         t0 = time.perf_counter()
         produce_all(producer, settings.topics.raw, values)
         produce_seconds = time.perf_counter() - t0
         processed = detected_until(done, expected + warm, args.timeout) - warm
         worker_seconds = time.perf_counter() - t0
+        cpu1 = cpu_seconds(worker.process.pid)
         rss = peak_rss_mib(worker.process.pid)
 
         raw_reader = make_consumer(bootstrap, [settings.topics.raw], **{"fetch.min.bytes": 1})
@@ -121,6 +133,10 @@ def main() -> int:
     print(f"  worker end to end (enrich+classify+detect) {worker_rate:>4,.0f} mentions/s"
           f"   ({processed}/{expected} detections in {worker_seconds:.1f}s)")
     print(f"  ratio worker / raw consume           {worker_rate / raw_rate:>10.3f}")
+    if cpu0 is not None and cpu1 is not None:
+        cpu = cpu1 - cpu0
+        print(f"  worker CPU                           {cpu:>10.1f} s   ({cpu / len(values) * 1e3:.2f} ms/mention, "
+              f"{cpu / worker_seconds:.0%} of one core; {len(values) / cpu:,.0f} mentions per CPU-second)")
     if rss is not None:
         print(f"  worker peak RSS                      {rss:>10.0f} MiB")
     return 0 if processed >= expected else 1
