@@ -20,7 +20,7 @@ def _snippet(text: str, width: int = 80) -> str:
 def track_complaint(state: dict[str, Any], cm: ClassifiedMention, cfg: DetectorConfig) -> None:
     """Remember a negative complaint or question (not a repost) until the brand answers it or its deadline passes."""
     m = cm.mention
-    state["pending"][m.id] = [m.created_at, m.author.id if m.author else None, _snippet(m.text)]
+    state["pending"][m.id] = [m.created_at, m.author.id if m.author else None, m.text[:81]]  # shown as _snippet(...)
     if len(state["pending"]) > cfg.max_pending:
         state["stats"]["pending_evicted"] += evict_oldest_inserted(state["pending"], cfg.max_pending)
 

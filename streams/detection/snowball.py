@@ -32,6 +32,7 @@ class SnowballDetector:
         self.config = config or DetectorConfig()
         self.lifecycle = Lifecycle(self.config)
         self._complaint_intents = frozenset(self.config.complaint_intents)
+        self._late_span = (self.config.horizon_buckets - 1) * self.config.bucket_ms
 
     def new_state(self) -> State:
         return {
@@ -57,6 +58,7 @@ class SnowballDetector:
             "overdue": {},  # complaint id -> [time, due, author]
             "ep": None,
             "last_ep": None,
+            "calm": False,  # the last full evaluation found no evidence and no negative came since
             "gauge": {"score": 0.0, "negative_share": 0.0, "volume_ratio": 0.0, "distinct_authors": 0.0},
             "stats": dict.fromkeys(_STATS, 0),
         }
@@ -82,7 +84,6 @@ class SnowballDetector:
         if len(seen) > cfg.max_seen_ids:
             evict_oldest_inserted(seen, cfg.max_seen_ids)
         stats["mentions"] += 1
-        alerts: list[Alert] = []
         t = m.created_at
         bms = cfg.bucket_ms
         bucket = t - t % bms
@@ -91,11 +92,12 @@ class SnowballDetector:
             state["next_eval"] = t
         if cm.enrichment.is_brand_account or m.from_brand_account:
             stats["brand_replies"] += 1
-            alerts.extend(care.brand_reply(state, cm))
-        elif bucket < state["cur"] - (cfg.horizon_buckets - 1) * bms:
+            alerts = care.brand_reply(state, cm)
+        elif bucket < state["cur"] - self._late_span:
             stats["late"] += 1  # older than the whole horizon: its window was judged already
+            alerts = []
         else:
-            alerts.extend(self._count(state, cm, bucket))
+            alerts = self._count(state, cm, bucket)  # a fresh list: extended below
         if t > state["wm"]:
             state["wm"] = t
             if bucket > state["cur"]:
@@ -139,6 +141,7 @@ class SnowballDetector:
             return []
         stats = state["stats"]
         stats["negatives"] += 1
+        state["calm"] = False
         cell[NEG] += 1
         t = m.created_at
         author = m.author
@@ -170,8 +173,19 @@ class SnowballDetector:
             if len(times) == cfg.repeat_count:
                 alerts.extend(care.repeat_critic(state, cm, record, cfg))
         copied = False
-        if not repost or enr.fingerprint:
+        if enr.fingerprint is None and enr.near_duplicate_of is None:
+            entry = None
+            if not repost:  # the common case, inlined: short texts keyed by a hash of their words
+                fps = state["fps"]
+                fkey = "#" + text.fallback_fingerprint(enr.normalized_text or m.text)
+                entry = fps.get(fkey)
+                if entry is None:
+                    entry = fps[fkey] = [0.0, t]
+                    if len(fps) > cfg.max_fingerprints:
+                        evict_oldest_inserted(fps, cfg.max_fingerprints)
+        else:
             entry = self._copy_cluster(state, cm, t)
+        if entry is not None:
             recent = entry[0]
             if recent != 0.0 and t > entry[1]:
                 recent *= 0.5 ** ((t - entry[1]) / cfg.author_half_life_ms)
@@ -273,8 +287,12 @@ class SnowballDetector:
         record = authors.get(author_id)
         if record is None:
             record = authors[author_id] = [t, t, 0.0, t, [], None, None]
-            if len(authors) > self.config.max_authors:
-                state["stats"]["authors_evicted"] += evict_lowest(authors, self.config.max_authors, lambda r: r[1])
+            cap = self.config.max_authors
+            if len(authors) > cap:  # least recently seen first (ties by id, so deterministic), a fifth at once
+                drop = sorted([(r[1], k) for k, r in authors.items()])[: len(authors) - cap + cap // 5]
+                for _, k in drop:
+                    del authors[k]
+                state["stats"]["authors_evicted"] += len(drop)
         elif t > record[1]:
             record[1] = t
         return record
@@ -332,8 +350,9 @@ class SnowballDetector:
         for sub in state["tp"].values():
             for key in [k for k in sub["b"] if int(k) < horizon_start]:
                 del sub["b"][key]
-        self._prune_copies(state, bucket)
-        if bucket % (6 * bms) == 0:  # hourly: authors silent longer than every window and cooldown that needs them
+        if bucket % (6 * bms) == 0:  # hourly: forget what can no longer matter
+            self._prune_copies(state, bucket)
+            # Authors silent longer than every window and cooldown that needs them.
             forget = bucket - max(cfg.repeat_window_ms, cfg.repeat_cooldown_ms, cfg.high_reach_cooldown_ms)
             authors = state["authors"]
             for key in [k for k, r in authors.items() if r[1] < forget]:
@@ -386,12 +405,22 @@ class SnowballDetector:
                 state["gauge"] = {"score": 0.0, "negative_share": round(share, 4), "volume_ratio": 0.0,
                                   "distinct_authors": float(sum(len(d["a"]) for d in state["d"].values()))}
                 return []
+            if state.get("calm"):
+                # The last full evaluation found no volume evidence and no negative came since: without new
+                # voices the evidence only wanes (expected counts grow with time), so skip the scan. On a
+                # sparse brand, where each mention is a new event-time minute, this is most ticks.
+                total = sum(c[TOTAL] for c in cells)
+                state["gauge"]["negative_share"] = round(sum(c[NEG] for c in cells) / total, 4) if total else 0.0
+                return []
         sig = compute(state, cfg)
         state["gauge"] = {
             "score": round(sig.glr, 3), "negative_share": round(sig.negative_share, 4),
             "volume_ratio": round(sig.ratio, 3), "distinct_authors": float(sig.distinct_authors),
         }
-        return self.lifecycle.step(state, brand_id, sig)
+        alerts = self.lifecycle.step(state, brand_id, sig)
+        state["calm"] = state["ep"] is None and sig.glr < cfg.watch_glr and all(
+            g[0] < cfg.watch_glr for g in sig.topic_glr.values())
+        return alerts
 
     @staticmethod
     def stats(state: State | None) -> dict[str, int]:
