@@ -55,7 +55,8 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
                         value_serializer="raw", partitions=names.partitions)
         for role in ("raw", "enriched", "classified", "alerts", "dead_letter")
     }
-    json_schema = faust.Schema(key_type=str, value_type=dict, key_serializer="json", value_serializer="json")
+    # Serializers only: a value_type makes recovery call value_type.from_data, which plain dicts lack.
+    json_schema = faust.Schema(key_serializer="json", value_serializer="json")
     seen = app.Table(SEEN_TABLE, schema=json_schema, partitions=names.partitions)
     contexts = app.Table(CONTEXT_TABLE, schema=json_schema, partitions=names.partitions)
     detector_states = app.Table(DETECTOR_TABLE, schema=json_schema, partitions=names.partitions)
@@ -79,20 +80,16 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
     @app.agent(topic["enriched"], name="classify")
     async def classify(stream: faust.StreamT) -> None:
         async for events in stream.take_events(settings.classify_batch_size, within=0.05):
-            import logging, time as _t; _t0=_t.perf_counter()
             with stages.metrics.stage_timer("classify"):
                 await send(stages.classify([(e.value, _origin(e)) for e in events], BatchTableView(contexts, events)))
-            logging.getLogger("BATCH").warning("classify n=%d %.1fms", len(events), (_t.perf_counter()-_t0)*1000)
 
     @app.agent(topic["classified"], name="detect")
     async def detect(stream: faust.StreamT) -> None:
         # take_events acks a batch only after this body returns: offsets never pass saved state.
         async for events in stream.take_events(DETECT_BATCH, within=0.05):
-            import logging, time as _t; _t0=_t.perf_counter()
             with stages.metrics.stage_timer("detect"):
                 await send(stages.detect([(e.value, _origin(e)) for e in events],
                                          BatchTableView(detector_states, events)))
-            logging.getLogger("BATCH").warning("detect n=%d %.1fms", len(events), (_t.perf_counter()-_t0)*1000)
 
     sources = {names.raw, names.enriched, names.classified}
 
