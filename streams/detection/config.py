@@ -47,11 +47,19 @@ class DetectorConfig:
     watch_ratio: float = 2.0
     warning_glr: float = 16.0
     warning_ratio: float = 2.0
-    warning_authors: int = 15
+    warning_authors: int = 15  # ...for a brand that usually has 7.5+ negative voices an hour; a smaller brand
+    warning_authors_floor: int = 10  # needs warning_ratio x its usual hourly voices, never fewer than this
     critical_glr: float = 40.0
     critical_ratio: float = 4.0
     critical_authors: int = 30
     critical_doubling_min: float = 90.0  # critical needs growth still doubling faster than this
+    # Sustained surge (day scale): the last 12..24 hours against the same hours of the two days before (adjusted by
+    # the learned weekday profile), a binomial GLR. A big brand's day-long rise of 1.5x is strong evidence but
+    # never 2x in any 6-hour window; it reaches warning (never higher) on its own terms. See docs/detection.md.
+    day_hours: int = 24
+    day_min_window_hours: int = 12
+    day_reference_days: int = 2
+    sustained_ratio: float = 1.4
     cold_start_ms: int = 3 * HOUR_MS  # no snowball alert before a brand has this much history at all
     warmup_ms: int = 48 * HOUR_MS  # before this much history (or two days of this hour), the rhythm is unknown:
     warmup_doubling_min: float = 45.0  # ...so warning and above need growth doubling at least this fast

@@ -11,7 +11,7 @@ from typing import Any
 
 from streams.detection import explain, seasonal
 from streams.detection.config import DetectorConfig
-from streams.detection.severity import assess
+from streams.detection.severity import assess, sustained_surge
 from streams.detection.window import WindowSignals, for_alert
 from streams.models import Alert, AlertKind, Severity
 
@@ -48,7 +48,8 @@ class Lifecycle:
         if level is not None and level.rank > current.rank:
             episode["sev"], episode["last_emit"], episode["calm_since"] = str(level), now, None
             return [self._alert(state, brand_id, episode, level, sig, held, now)]
-        calm = sig.glr_short < cfg.resolve_glr and sig.ratio_hour < cfg.resolve_ratio
+        calm = sig.glr_short < cfg.resolve_glr and sig.ratio_hour < cfg.resolve_ratio and not (
+            episode["sev"] != "watch" and sustained_surge(sig, cfg))  # a day-long surge is not calm while it lasts
         if not calm:
             episode["calm_since"] = None
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from streams.detection.config import DetectorConfig
 from streams.detection.window import WindowSignals
 from streams.models import Severity
@@ -17,6 +19,22 @@ def _volume_level(glr: float, ratio: float, cfg: DetectorConfig) -> Severity | N
     return None
 
 
+def warning_authors(sig: WindowSignals, cfg: DetectorConfig, warming_up: bool = False) -> int:
+    """Distinct negative authors a warning needs in the hour: twice (``warning_ratio``) the brand's usual hourly
+    voices at this hour, between ``warning_authors_floor`` and ``warning_authors``. A brand with few usual voices
+    needs fewer extra ones; the floor keeps a troll, an ambassador's repliers or a bot farm out. During warm-up
+    the usual voices are not known yet (the start-up level may be a night's), so the full count is needed."""
+    if warming_up:
+        return cfg.warning_authors
+    usual = math.ceil(cfg.warning_ratio * sig.expected_hour)
+    return min(cfg.warning_authors, max(cfg.warning_authors_floor, usual))
+
+
+def sustained_surge(sig: WindowSignals, cfg: DetectorConfig) -> bool:
+    return (sig.day_glr >= cfg.warning_glr and sig.day_ratio >= cfg.sustained_ratio
+            and sig.day_ratio_hour >= cfg.sustained_ratio)
+
+
 def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
            warming_up: bool = False) -> tuple[Severity | None, list[str]]:
     """The severity the window deserves now (None: no snowball) and why a higher level was held back."""
@@ -28,11 +46,17 @@ def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
         if topic_level is not None and o >= cfg.min_voices and (level is None or topic_level.rank > level.rank):
             level = topic_level
             sig.topic = topic
+    # A sustained surge: a day-long rise of a big brand, never 2x in 6 hours but strong over 12..24 hours.
+    # Judged against the same hours of the previous days, and still on in the last hour by the same measure.
+    sustained = not warming_up and sustained_surge(sig, cfg)
+    by_day = sustained and (level is None or level.rank < Severity.WARNING.rank)
+    if by_day:
+        level = Severity.WARNING
     if level is None:
         return None, held
     if history_ms < cfg.cold_start_ms:
         return None, ["the brand has less than 3 hours of history"]
-    if sig.ratio_hour < 1.5:
+    if sig.ratio_hour < 1.5 and not by_day:
         return None, ["the last hour is back near the baseline"]
     if sig.voices_hour < cfg.min_voices or sig.distinct_authors < cfg.min_authors:
         return None, [f"only {sig.distinct_authors} distinct negative authors in the last hour"]
@@ -43,9 +67,10 @@ def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
         if sig.distinct_authors < cfg.critical_authors or not growing:
             level = Severity.WARNING
             held.append("critical needs 30+ authors and growth still doubling within 90 min")
-    if level is Severity.WARNING and sig.distinct_authors < cfg.warning_authors:
+    needed = warning_authors(sig, cfg, warming_up)
+    if level is Severity.WARNING and sig.distinct_authors < needed:
         level = Severity.WATCH
-        held.append(f"warning needs {cfg.warning_authors}+ distinct negative authors in the hour")
+        held.append(f"warning needs {needed}+ distinct negative authors in the hour")
     fast = 0 < sig.doubling_min <= cfg.warmup_doubling_min
     if level.rank > Severity.WATCH.rank and warming_up and not fast:
         # A brand's daily rise looks like a surge until its hours have been seen: only fast growth escalates.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from streams.detection import care, cascades, seasonal, text
-from streams.detection.config import DetectorConfig
+from streams.detection.config import HOUR_MS, DetectorConfig
 from streams.detection.episodes import Lifecycle
 from streams.detection.memory import evict_lowest, evict_oldest_inserted
 from streams.detection.window import AMP, HIGH, NEG, NEW, REACH, RELAYS, TOTAL, VOICES, compute
@@ -47,6 +47,8 @@ class SnowballDetector:
             "w": {"a": {}, "t": {}, "tp": {}},  # the same summed over the detail window, kept incrementally
             "base": seasonal.new_baseline(self.config),
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
+            "dv": [],  # voices of each learned bucket, the last 72 hours, oldest first (the day-scale test)
+            "dv0": None,  # start of the bucket dv[0] counts
             # author id -> [first seen, last seen, recent weight, its time, negative times, repeat alert, reach alert]
             "authors": {},
             "fps": {},  # text fingerprint -> [recent weight, its time]
@@ -336,14 +338,25 @@ class SnowballDetector:
         young = cfg.learn_freely_buckets
         buckets = state["b"]
         learn_until = bucket - cfg.learn_delay_buckets * bms
+        dv = state.get("dv")
+        if dv is None:
+            dv = state["dv"] = []  # a state saved before the day-scale test
         for s in range(max(state["folded"], learn_until - cfg.fold_max_buckets * bms), learn_until, bms):
             cell = buckets.get(str(s))
             base = state["base"]
-            seasonal.fold(base, cfg, s, cell[VOICES] if cell else 0.0, episode and base["n"] >= young)
+            voices = cell[VOICES] if cell else 0.0
+            if not dv:
+                state["dv0"] = s
+            dv.append(round(voices, 3))  # the day-scale test's record of what came
+            seasonal.fold(base, cfg, s, voices, episode and base["n"] >= young)
             for sub in state["tp"].values():
                 base = sub["base"]
                 seasonal.fold(base, cfg, s, sub["b"].get(str(s), 0.0), episode and base["n"] >= young)
         state["folded"] = max(state["folded"], learn_until)
+        keep = cfg.day_reference_days * 24 * HOUR_MS // bms + cfg.day_hours * HOUR_MS // bms
+        if len(dv) > keep:
+            state["dv0"] += (len(dv) - keep) * bms
+            del dv[: len(dv) - keep]
         horizon_start = bucket - (cfg.horizon_buckets - 1) * bms
         for key in [k for k in buckets if int(k) < horizon_start]:
             del buckets[key]
@@ -418,7 +431,7 @@ class SnowballDetector:
             "volume_ratio": round(sig.ratio, 3), "distinct_authors": float(sig.distinct_authors),
         }
         alerts = self.lifecycle.step(state, brand_id, sig)
-        state["calm"] = state["ep"] is None and sig.glr < cfg.watch_glr and all(
+        state["calm"] = state["ep"] is None and sig.glr < cfg.watch_glr and sig.day_glr < cfg.watch_glr and all(
             g[0] < cfg.watch_glr for g in sig.topic_glr.values())
         return alerts
 

@@ -25,6 +25,7 @@ class WindowSignals:
     p_value: float = 1.0
     dispersion: float = 1.0
     ratio_hour: float = 0.0
+    expected_hour: float = 0.0
     voices_hour: float = 0.0
     negatives_hour: float = 0.0
     mentions_hour: float = 0.0
@@ -43,6 +44,12 @@ class WindowSignals:
     cascade_forecast: float = 0.0
     cascade_branching: float = 0.0
     cascade_supercritical: bool = False
+    day_glr: float = 0.0  # the day-scale (sustained surge) test, see day_scan
+    day_hours: float = 0.0
+    day_observed: float = 0.0
+    day_expected: float = 0.0
+    day_ratio: float = 0.0
+    day_ratio_hour: float = 0.0  # the last hour against the same hour of the reference days
     topic: str | None = None
     topic_share: float = 0.0
     topic_glr: dict[str, tuple[float, float, float]] = field(default_factory=dict)
@@ -77,6 +84,12 @@ class WindowSignals:
             "cascade_branching": round(self.cascade_branching, 3),
             "cascade_supercritical": float(self.cascade_supercritical),
             "topic_share": round(self.topic_share, 3),
+            "day_glr": round(self.day_glr, 2),
+            "day_window_hours": round(self.day_hours, 1),
+            "day_voices": round(self.day_observed, 1),
+            "day_expected_voices": round(self.day_expected, 1),
+            "day_ratio": round(self.day_ratio, 2),
+            "day_ratio_hour": round(self.day_ratio_hour, 2),
         }
 
 
@@ -115,6 +128,7 @@ def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
     o_hour, e_hour = sum(observed[-d:]), sum(expected[-d:])
     sig.voices_hour = round(o_hour, 2)
     sig.ratio_hour = o_hour / e_hour if e_hour > 0 else 0.0
+    sig.expected_hour = e_hour
 
     cells = [state["b"].get(str(s)) for s in range(cur - (d - 1) * bms, cur + bms, bms)]
     cells = [c for c in cells if c is not None]
@@ -134,11 +148,65 @@ def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
     sig.doubling_min = doubling_time(r2 * 3, r1 * 3, 3 * bms)
     sig.acceleration = math.log((r2 + 0.5) / (r1 + 0.5)) - math.log((r1 + 0.5) / (r0 + 0.5))
 
+    live = (cur - state["folded"]) // bms + 1  # buckets not learned yet: the end of observed
+    day_scan(state, cfg, sig, observed[-live:] if live > 0 else [], fraction)
     _breadth(state, cfg, sig)
     _topics(state, cfg, sig, cur, fraction)
     if sig.glr >= cfg.critical_glr:  # only critical needs to know whether a cascade is supercritical
         _cascade(state, cfg, sig, now)
     return sig
+
+
+def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, observed: list[float],
+             fraction: float) -> None:
+    """Sustained surge: the last 12..24 hours (hourly steps) against the same hours of the previous days.
+
+    ``observed`` ends with the buckets not learned yet (the current one partial, ``fraction`` of it elapsed).
+    The reference is each previous day's count of the same buckets, scaled by the learned weekday factors
+    (today's over that day's). Under "no change" today's share of today + reference is 1/(1 + days): the
+    statistic is that binomial log-likelihood ratio, so the reference's own noise is in the test.
+    """
+    dv = state.get("dv")
+    if not dv:
+        return
+    bms = cfg.bucket_ms
+    per_day = 86_400_000 // bms
+    days = cfg.day_reference_days
+    series = dv + observed  # voices per bucket, oldest first, ending at the current bucket
+    n = len(series)
+    longest = cfg.day_hours * 3_600_000 // bms
+    if n < days * per_day + cfg.day_min_window_hours * 3_600_000 // bms:
+        return
+    dow = state["base"]["dow"]
+    day_ms = seasonal.DAY_MS
+    cur = state["cur"]
+    start_min = cfg.day_min_window_hours * 3_600_000 // bms
+    step = 3_600_000 // bms
+    o = r = 0.0
+    best = 0.0
+    log = math.log
+    p0 = 1.0 / (1 + days)
+    for k in range(1, min(longest, n - days * per_day) + 1):
+        t = cur - (k - 1) * bms
+        w = fraction if k == 1 else 1.0
+        o += series[n - k]
+        today = dow[(t // day_ms + 3) % 7]
+        for j in range(1, days + 1):
+            r += w * series[n - k - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7]
+        if k == step:
+            sig.day_ratio_hour = o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
+        if k < start_min or k % step or o <= 0:
+            continue
+        total = o + r
+        if o <= p0 * total:
+            continue
+        llr = o * log(o / (total * p0)) + (r * log(r / (total * (1 - p0))) if r > 0 else 0.0)
+        if llr > best:
+            best = llr
+            sig.day_hours, sig.day_observed, sig.day_expected = (k - 1 + fraction) * bms / 3_600_000, o, r / days
+    if best > 0:
+        sig.day_glr = best
+        sig.day_ratio = sig.day_observed / sig.day_expected if sig.day_expected > 0 else 99.0
 
 
 def _breadth(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> None:
