@@ -79,13 +79,16 @@ def tag(folded: list[str], text: str, sentiment: Sentiment, sarcasm: bool) -> li
 def tag_cues(cue_sets: list[frozenset[str]], may_hold_phrase: bool, folded: list[str], text: str,
              sentiment: Sentiment, sarcasm: bool) -> list[str]:
     """``tag`` once the caller has looked up each token's CUES and whether one is in PHRASE_STARTS."""
+    asks = "?" in text or _first_word(folded) in _QUESTION_OPENERS
+    if not cue_sets and not may_hold_phrase:
+        return [QUESTION] if asks else []  # most mentions: no cue word at all
     found: set[str] = set().union(*cue_sets)
     if may_hold_phrase:
         for i, word in enumerate(folded):
             for phrase, intent in _PHRASE_INDEX.get(word, ()):
                 if tuple(folded[i : i + len(phrase)]) == phrase:
                     found.add(intent)
-    if "?" in text or _first_word(folded) in _QUESTION_OPENERS:
+    if asks:
         found.add(QUESTION)
     if PRAISE in found and (sentiment is not Sentiment.POSITIVE or sarcasm):
         found.discard(PRAISE)  # "thanks for nothing" is no praise

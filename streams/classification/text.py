@@ -26,7 +26,8 @@ def clean(text: object) -> str:
         return ""
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
-    if not text.isascii() or _CONTROL.search(text):
+    # ASCII control characters are all unprintable: a printable ASCII text is spared the regex scan.
+    if not text.isascii() or (not text.isprintable() and _CONTROL.search(text)):
         text = _CONTROL.sub(" ", text)
     return text
 

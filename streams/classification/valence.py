@@ -163,9 +163,7 @@ class ValenceScorer:
                 emphasis += step * 0.95
             if emphasis:
                 valence += math.copysign(emphasis, valence)
-            if (i >= 1 and folded[i - 1] in NEGATORS) or (i >= 2 and folded[i - 2] in NEGATORS) or (
-                i >= 3 and folded[i - 3] in NEGATORS
-            ):
+            if not NEGATORS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]):  # a negator among the three before
                 negated += 1
                 idiom = NEGATED_IDIOMS.get(word)
                 valence = idiom if idiom is not None else valence * NEGATION_SCALAR
@@ -192,13 +190,13 @@ class ValenceScorer:
             values.append(BARE_NEGATION * min(bare, 2))
             hits += 1
         sarcasm = False
-        if values and any(v > 0 for v in values) and is_sarcastic(text.lower()):
+        if values and max(values) > 0 and is_sarcastic(text.lower()):
             sarcasm = True
             values = [v * SARCASM_FLIP if v > 0 else v for v in values]
         total = sum(values)
         if total and "!" in text:
             total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_STEP, total)
-        positive = sum(v for v in values if v > 0)
-        negative = -sum(v for v in values if v < 0)
+        positive = sum([v for v in values if v > 0])
+        negative = -sum([v for v in values if v < 0])
         compound = total / math.sqrt(total * total + NORMALISATION_ALPHA)
         return Valence(compound=compound, positive=positive, negative=negative, hits=hits, sarcasm=sarcasm)
