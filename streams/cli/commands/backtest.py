@@ -15,7 +15,7 @@ from streams.cli.options import parse_map
 @click.option("--brands", "brands_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Brands YAML file; default the sample brands. [env SNOWBALL_BRANDS_FILE]")
 @click.option("--sentiment-column", help="Use this column's gold sentiment instead of the classifier's.")
-@click.option("--model-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--model", "--model-dir", "model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Classifier model directory; default the built-in model.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Alerts, JSON lines.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Self-contained HTML report.")
