@@ -49,6 +49,7 @@ class SnowballDetector:
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
             "dv": [],  # voices of each learned bucket, the last 72 hours, oldest first (the day-scale test)
             "dv0": None,  # start of the bucket dv[0] counts
+            "dsum": None,  # the day-scale test's sums over learned buckets, for the current bucket (window.day_scan)
             # author id -> [first seen, last seen, recent weight, its time, negative times, repeat alert, reach alert]
             "authors": {},
             "fps": {},  # text fingerprint -> [recent weight, its time]

@@ -165,7 +165,100 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
     The reference is each previous day's count of the same buckets, scaled by the learned weekday factors
     (today's over that day's). Under "no change" today's share of today + reference is 1/(1 + days): the
     statistic is that binomial log-likelihood ratio, so the reference's own noise is in the test.
+
+    Only the newest buckets (not learned yet) change between two evaluations in the same bucket: the sums over
+    the learned part of each candidate window (``_day_sums``) are computed once per bucket and kept in the
+    state, keyed by the bucket they were computed for; an evaluation adds the few live buckets to them.
     """
+    dv = state.get("dv")
+    if not dv:
+        return
+    bms = cfg.bucket_ms
+    per_day = 86_400_000 // bms
+    days = cfg.day_reference_days
+    live = len(observed)
+    nd = len(dv)
+    n = nd + live
+    if n < days * per_day + cfg.day_min_window_hours * 3_600_000 // bms:
+        return
+    kmax = min(cfg.day_hours * 3_600_000 // bms, n - days * per_day)
+    step = 3_600_000 // bms
+    if live < step:  # only while a brand is younger than an hour, which is never 2.5 days of history
+        _day_scan_full(state, cfg, sig, observed, fraction)
+        return
+    cur = state["cur"]
+    sums = state.get("dsum")
+    if sums is None or sums[0] != cur or sums[1] != live:
+        sums = state["dsum"] = _day_sums(state, cfg, dv, cur, live, kmax)
+    dow = state["base"]["dow"]
+    day_ms = seasonal.DAY_MS
+    # The live buckets (newest first), exactly as a full scan would add them.
+    o = r = 0.0
+    for k in range(1, min(live, kmax) + 1):
+        t = cur - (k - 1) * bms
+        w = fraction if k == 1 else 1.0
+        o += observed[live - k]
+        today = dow[(t // day_ms + 3) % 7]
+        for j in range(1, days + 1):
+            r += w * dv[nd - (k - live) - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7]
+        if k == step:
+            sig.day_ratio_hour = o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
+    best = 0.0
+    log = math.log
+    p0 = 1.0 / (1 + days)
+    for k, so, sr in zip(sums[2], sums[3], sums[4]):
+        ok = o + so
+        if ok <= 0:
+            continue
+        rk = r + sr
+        total = ok + rk
+        if ok <= p0 * total:
+            continue
+        llr = ok * log(ok / (total * p0)) + (rk * log(rk / (total * (1 - p0))) if rk > 0 else 0.0)
+        if llr > best:
+            best = llr
+            sig.day_hours, sig.day_observed, sig.day_expected = (k - 1 + fraction) * bms / 3_600_000, ok, rk / days
+    if best > 0:
+        sig.day_glr = best
+        sig.day_ratio = sig.day_observed / sig.day_expected if sig.day_expected > 0 else 99.0
+
+
+def _day_sums(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: int, live: int,
+              kmax: int) -> list[Any]:
+    """[cur, live, windows k, learned voices, learned reference] of the candidate windows of ``day_scan``.
+
+    For each candidate window length k (hourly steps from ``day_min_window_hours``), the voices of its learned
+    buckets (k > live, all in ``dv``) and their weekday-adjusted reference. Valid while the bucket and the
+    number of live buckets are those it was computed for: ``dv`` and the weekday factors only change when
+    the watermark enters a new bucket.
+    """
+    bms = cfg.bucket_ms
+    per_day = 86_400_000 // bms
+    days = cfg.day_reference_days
+    dow = state["base"]["dow"]
+    day_ms = seasonal.DAY_MS
+    start_min = cfg.day_min_window_hours * 3_600_000 // bms
+    step = 3_600_000 // bms
+    nd = len(dv)
+    ks, os_, rs = [], [], []
+    o = r = 0.0
+    for k in range(live + 1, kmax + 1):
+        t = cur - (k - 1) * bms
+        i = nd - (k - live)
+        o += dv[i]
+        today = dow[(t // day_ms + 3) % 7]
+        for j in range(1, days + 1):
+            r += dv[i - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7]
+        if k >= start_min and not k % step:
+            ks.append(k)
+            os_.append(o)
+            rs.append(r)
+    return [cur, live, ks, os_, rs]
+
+
+def _day_scan_full(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, observed: list[float],
+                   fraction: float) -> None:
+    """The day-scale scan over every bucket (the reference of ``day_scan``'s incremental sums)."""
     dv = state.get("dv")
     if not dv:
         return

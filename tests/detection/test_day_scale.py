@@ -57,3 +57,24 @@ def test_small_brand_wave_of_twelve_voices_reaches_warning_after_warm_up():
     state, alerts = run(det, wave + background(1, per_hour=4, start=T0 + 3 * DAY_MS + 31 * 60_000, prefix="z"),
                         state)
     assert _warnings(alerts)
+
+
+def test_incremental_day_scan_matches_the_full_scan(monkeypatch):
+    """day_scan keeps per-bucket sums of the learned buckets; every evaluation must agree with a full rescan."""
+    from streams.detection import window
+
+    incremental, checked = window.day_scan, []
+
+    def both(state, cfg, sig, observed, fraction):
+        full = WindowSignals()
+        window._day_scan_full(state, cfg, full, observed, fraction)
+        incremental(state, cfg, sig, observed, fraction)
+        for name in ("day_glr", "day_hours", "day_observed", "day_expected", "day_ratio", "day_ratio_hour"):
+            assert abs(getattr(sig, name) - getattr(full, name)) <= 1e-9 * max(1.0, abs(getattr(full, name))), name
+        checked.append(full.day_glr)
+
+    monkeypatch.setattr(window, "day_scan", both)
+    det = SnowballDetector()
+    state, _ = run(det, background(60, per_hour=60, prefix="u"))
+    run(det, background(20, per_hour=120, start=T0 + 60 * HOUR, prefix="s"), state)
+    assert len(checked) > 100 and max(checked) > 16  # many evaluations, some with day-scale evidence
