@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from streams.classification import Classifier
 from streams.detection import SnowballDetector
@@ -92,6 +93,17 @@ class Stages:
         )
         return Output("dead_letter", origin.key, self.codecs.dead_letter.encode(record.to_record()))
 
+    def _decoded(self, stage: str, codec: Codec, model: type, value: bytes, origin: Origin,
+                 outputs: list[Output]) -> Any:
+        """The record as ``model``, or None after adding its dead letter to ``outputs``."""
+        try:
+            return model.from_record(codec.decode(value))
+        except DecodeError as exc:
+            outputs.append(self.dead_letter(stage, exc.reason, str(exc), origin, value))
+        except (TypeError, ValueError, KeyError) as exc:
+            outputs.append(self.dead_letter(stage, "invalid_record", f"{type(exc).__name__}: {exc}", origin, value))
+        return None
+
     # -- enrich ------------------------------------------------------------------------------
     def enrich(self, value: bytes, origin: Origin, seen: MutableMapping[str, int]) -> list[Output]:
         """Raw mention -> one enriched mention per brand; ``seen`` (keyed by mention id) drops redeliveries."""
@@ -114,6 +126,8 @@ class Stages:
         seen[raw.id] = first_seen_value(seen.get(raw.id), raw)
         if not enriched:
             self.metrics.record_unmatched()
+        else:  # masking is per mention, the same for each brand it is about
+            self.metrics.record_pii_masked(enriched[0].enrichment.pii_by_kind)
         return [
             Output("enriched", _brand_key(e.enrichment.brand_id), self.codecs.enriched.encode(e.to_record()))
             for e in enriched
@@ -131,14 +145,8 @@ class Stages:
         decoded: list[EnrichedMention] = []
         touched: dict[str, dict] = {}
         for value, origin in batch:
-            try:
-                enriched = EnrichedMention.from_record(self.codecs.enriched.decode(value))
-            except DecodeError as exc:
-                outputs.append(self.dead_letter("classify", exc.reason, str(exc), origin, value))
-                continue
-            except (TypeError, ValueError, KeyError) as exc:
-                outputs.append(self.dead_letter("classify", "invalid_record", f"{type(exc).__name__}: {exc}",
-                                                origin, value))
+            enriched = self._decoded("classify", self.codecs.enriched, EnrichedMention, value, origin, outputs)
+            if enriched is None:
                 continue
             brand_id = enriched.enrichment.brand_id
             # The first mention of a brand copies the table's state; later ones update that copy in place.
@@ -175,14 +183,8 @@ class Stages:
         outputs: list[Output] = []
         touched: dict[str, dict] = {}
         for value, origin in batch:
-            try:
-                classified = ClassifiedMention.from_record(self.codecs.classified.decode(value))
-            except DecodeError as exc:
-                outputs.append(self.dead_letter("detect", exc.reason, str(exc), origin, value))
-                continue
-            except (TypeError, ValueError, KeyError) as exc:
-                outputs.append(self.dead_letter("detect", "invalid_record", f"{type(exc).__name__}: {exc}",
-                                                origin, value))
+            classified = self._decoded("detect", self.codecs.classified, ClassifiedMention, value, origin, outputs)
+            if classified is None:
                 continue
             brand_id = classified.brand_id
             state = touched[brand_id] if brand_id in touched else states.get(brand_id)
@@ -202,4 +204,5 @@ class Stages:
         for brand_id, state in touched.items():
             states[brand_id] = state  # assignment writes the table's changelog
             self.metrics.record_brand_gauges(brand_id, self.detector.gauges(state))
+            self.metrics.record_detector_stats(brand_id, self.detector.stats(state))
         return outputs

@@ -135,3 +135,18 @@ def test_invalid_mentions_are_dead_lettered_with_their_reason():
     out = stages.enrich(stages.codecs.raw.encode(far_future.to_record()), Origin("mentions.raw", 1, 5), {})
     letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[0].value))
     assert (out[0].role, letter.reason) == ("dead_letter", "timestamp_in_future")
+
+
+def test_detector_counts_and_pii_masks_reach_the_metrics():
+    stages, metrics = make_stages()
+    mention = dataclasses.replace(build_scenario("demo")[0], id="pii-1",
+                                  text="Acme, rappelez-moi au 06 12 34 56 78 ou marie.dupont@example.com")
+    values = [stages.codecs.raw.encode(m.to_record()) for m in [mention, mention]]
+    outputs, _, _ = run_pipeline(stages, values)
+    value = metrics.registry.get_sample_value
+    assert value("snowball_pii_masked_total", {"kind": "email"}) == 1
+    assert value("snowball_pii_masked_total", {"kind": "phone"}) == 1
+    enriched_text = [stages.codecs.classified.decode(o.value)["mention"]["text"] for o in outputs
+                     if o.role == "classified"]
+    assert enriched_text and all("example.com" not in t and "06 12" not in t for t in enriched_text)
+    assert value("snowball_detector_set_aside_mentions", {"brand": "acme", "reason": "duplicates"}) == 0
