@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from streams.app.stages import Codecs, Stages
 from streams.classification import load_classifier
 from streams.detection import SnowballDetector
 from streams.enrichment import BrandCatalog, Enricher
 from streams.metrics import PipelineMetrics
 from streams.serialization import TOPIC_SCHEMAS, SchemaStore, make_codec
 from streams.settings import Settings
-from streams.app.stages import Codecs, Stages
 
 
 def build_codecs(settings: Settings, registry: object | None = None) -> Codecs:
