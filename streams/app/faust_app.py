@@ -12,13 +12,15 @@ import faust
 
 from streams.app.stages import Origin, Output, Stages
 from streams.app.tables import BatchTableView, as_current
+from streams.enrichment.authors import brand_of_history_key
 from streams.kafka.admin import TopicSpec
 from streams.settings import Settings
 
 SEEN_TABLE = "seen-mentions"
 CONTEXT_TABLE = "brand-context"
 DETECTOR_TABLE = "detector-state"
-TABLES = (SEEN_TABLE, CONTEXT_TABLE, DETECTOR_TABLE)
+AUTHORS_TABLE = "author-history"
+TABLES = (SEEN_TABLE, CONTEXT_TABLE, DETECTOR_TABLE, AUTHORS_TABLE)
 ENRICH_BATCH = 500
 DETECT_BATCH = 500  # events per detector checkpoint: one state write per brand per batch
 
@@ -60,6 +62,7 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
     seen = app.Table(SEEN_TABLE, schema=json_schema, partitions=names.partitions)
     contexts = app.Table(CONTEXT_TABLE, schema=json_schema, partitions=names.partitions)
     detector_states = app.Table(DETECTOR_TABLE, schema=json_schema, partitions=names.partitions)
+    author_histories = app.Table(AUTHORS_TABLE, schema=json_schema, partitions=names.partitions)
 
     async def send(outputs: list[Output]) -> None:
         for out in outputs:
@@ -89,7 +92,8 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
         async for events in stream.take_events(DETECT_BATCH, within=0.05):
             with stages.metrics.stage_timer("detect"):
                 await send(stages.detect([(e.value, _origin(e)) for e in events],
-                                         BatchTableView(detector_states, events)))
+                                         BatchTableView(detector_states, events),
+                                         BatchTableView(author_histories, events, owner_key=brand_of_history_key)))
 
     sources = {names.raw, names.enriched, names.classified}
 

@@ -17,10 +17,12 @@ from typing import Any
 from streams.classification import Classifier
 from streams.detection import SnowballDetector
 from streams.enrichment import Enricher
+from streams.enrichment.authors import describe_history, history_key, update_author_history
 from streams.enrichment.context import update_brand_context
 from streams.enrichment.dedup import first_seen_value, is_redelivery
 from streams.metrics import PipelineMetrics
 from streams.models import (
+    AlertKind,
     ClassifiedMention,
     DeadLetter,
     EnrichedMention,
@@ -174,14 +176,18 @@ class Stages:
         return outputs
 
     # -- detect ------------------------------------------------------------------------------
-    def detect(self, batch: Sequence[tuple[bytes, Origin]], states: MutableMapping[str, dict]) -> list[Output]:
+    def detect(self, batch: Sequence[tuple[bytes, Origin]], states: MutableMapping[str, dict],
+               authors: MutableMapping[str, dict] | None = None) -> list[Output]:
         """Classified mentions -> alerts; ``states`` holds one detector state per brand id.
 
-        Each touched brand's state is written back once per batch (one changelog record); the
-        agent acks the batch's offsets only after that, so a restart resumes from saved state.
+        ``authors`` holds each author's history with a brand (key ``brand|author``); repeat-critic
+        alerts carry it. Each touched brand's state and author's history is written back once per
+        batch; the agent acks the batch's offsets only after that, so a restart resumes from saved state.
         """
         outputs: list[Output] = []
         touched: dict[str, dict] = {}
+        histories: dict[str, dict] = {}
+        authors = {} if authors is None else authors
         for value, origin in batch:
             classified = self._decoded("detect", self.codecs.classified, ClassifiedMention, value, origin, outputs)
             if classified is None:
@@ -197,10 +203,22 @@ class Stages:
                 continue
             touched[brand_id] = state
             self.metrics.record_event_time_lag("detect", classified.mention.created_at)
+            history = None
+            if classified.mention.author is not None:
+                key = history_key(brand_id, classified.mention.author.id)
+                recorded, history = update_author_history(histories.get(key) or authors.get(key), classified)
+                if history is not None:
+                    histories[key] = recorded
             for alert in alerts:
+                if alert.kind is AlertKind.REPEAT_CRITIC and history is not None:
+                    signals, sentence = describe_history(history, classified.mention.created_at)
+                    alert.signals.update(signals)
+                    alert.reasons.append(sentence)
                 self.metrics.record_alert(alert)
                 outputs.append(Output("alerts", _brand_key(alert.brand_id),
                                       self.codecs.alerts.encode(alert.to_record())))
+        for key, recorded in histories.items():
+            authors[key] = recorded
         for brand_id, state in touched.items():
             states[brand_id] = state  # assignment writes the table's changelog
             self.metrics.record_brand_gauges(brand_id, self.detector.gauges(state))

@@ -10,7 +10,7 @@ the key, and a restart or rebalance restores the state where its input lives.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,9 +28,18 @@ def as_current(event: faust.EventT) -> Iterator[None]:
         _current_event.reset(token)
 
 
+def _same_key(key: str) -> str:
+    return key
+
+
 class BatchTableView(MutableMapping[str, Any]):
-    def __init__(self, table: faust.Table, events: Sequence[faust.EventT]) -> None:
+    """``owner_key`` maps a table key to the Kafka key whose partition holds it (for composite keys
+    such as ``brand|author``, the brand)."""
+
+    def __init__(self, table: faust.Table, events: Sequence[faust.EventT],
+                 owner_key: Callable[[str], str] = _same_key) -> None:
         self._table = table
+        self._owner_key = owner_key
         self._owner: dict[str, faust.EventT] = {}
         for event in events:
             key = event.message.key
@@ -47,7 +56,7 @@ class BatchTableView(MutableMapping[str, Any]):
         return key in self._table
 
     def __setitem__(self, key: str, value: Any) -> None:
-        owner = self._owner.get(key)
+        owner = self._owner.get(self._owner_key(key))
         if owner is None:
             raise KeyError(f"no event of this batch is keyed {key!r}: its partition is unknown")
         token = _current_event.set(weakref.ref(owner))
@@ -57,7 +66,7 @@ class BatchTableView(MutableMapping[str, Any]):
             _current_event.reset(token)
 
     def __delitem__(self, key: str) -> None:
-        owner = self._owner[key]
+        owner = self._owner[self._owner_key(key)]
         token = _current_event.set(weakref.ref(owner))
         try:
             del self._table[key]

@@ -91,3 +91,22 @@ def author_history(state: State | None, author_id: str) -> AuthorHistory | None:
     """The recorded history of one author, if any."""
     entry = (state or {}).get("authors", {}).get(author_id)
     return AuthorHistory(author_id, **entry) if entry is not None else None
+
+
+def history_key(brand_id: str, author_id: str) -> str:
+    """Table key of one author's history with one brand; the brand part names its partition."""
+    return f"{brand_id}|{author_id}"
+
+
+def brand_of_history_key(key: str) -> str:
+    return key.split("|", 1)[0]
+
+
+def describe_history(history: AuthorHistory, now_ms: int) -> tuple[dict[str, float], str]:
+    """Signals and one sentence for an alert about this author (``now_ms`` is event time)."""
+    days = max(now_ms - history.first_at, 0) / 86_400_000
+    signals = {"author_mentions_total": float(history.mentions), "author_negatives_total": float(history.negatives),
+               "author_known_days": round(days, 2)}
+    sentence = (f"history with the brand: {history.mentions} mentions, {history.negatives} negative, "
+                f"over {days:.1f} days")
+    return signals, sentence

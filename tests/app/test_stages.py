@@ -150,3 +150,18 @@ def test_detector_counts_and_pii_masks_reach_the_metrics():
                      if o.role == "classified"]
     assert enriched_text and all("example.com" not in t and "06 12" not in t for t in enriched_text)
     assert value("snowball_detector_set_aside_mentions", {"brand": "acme", "reason": "duplicates"}) == 0
+
+
+def test_author_histories_are_kept_per_brand_and_author_and_explain_repeat_critics():
+    stages, _ = make_stages()
+    values = [stages.codecs.raw.encode(m.to_record()) for m in build_scenario("demo")]
+    enriched = [(o.value, Origin("e", 0, i)) for i, v in enumerate(values)
+                for o in stages.enrich(v, Origin("r", 0, i), {}) if o.role == "enriched"]
+    classified = stages.classify(enriched, {})
+    authors: dict = {}
+    outputs = stages.detect([(o.value, Origin("c", 0, i)) for i, o in enumerate(classified)], {}, authors)
+    troll = authors["globex|globex-troll"]["authors"]["globex-troll"]
+    assert troll["mentions"] == troll["negatives"] > 5 and troll["first_at"] < troll["last_at"]
+    repeat = [a for a in alerts_of(stages, outputs) if a.kind == "repeat_critic" and a.brand_id == "globex"]
+    assert repeat and repeat[0].signals["author_negatives_total"] >= 5
+    assert any(r.startswith("history with the brand:") for r in repeat[0].reasons)
