@@ -70,8 +70,17 @@ def expire_complaints(state: dict[str, Any], brand_id: str, now: int, cfg: Detec
         overdue[mention_id] = [t, due, author]
     for mention_id in expired:
         del pending[mention_id]
-    for mention_id in [k for k, v in overdue.items() if v[1] + cfg.overdue_retention_ms <= now]:
-        del overdue[mention_id]  # a day past due: still unanswered, but no longer tracked
+    # "odue": a lower bound of the overdue complaints' due times (None: none), so most ticks skip the scan.
+    low = state.get("odue", 0)  # a state saved without it: scan once
+    if expired:
+        first = min(overdue[k][1] for k in expired)
+        low = first if low is None else min(low, first)
+    retention = cfg.overdue_retention_ms
+    if low is not None and low + retention <= now:
+        for mention_id in [k for k, v in overdue.items() if v[1] + retention <= now]:
+            del overdue[mention_id]  # a day past due: still unanswered, but no longer tracked
+        low = min((v[1] for v in overdue.values()), default=None)
+    state["odue"] = low
     state["stats"]["overdue_evicted"] += evict_oldest_inserted(overdue, cfg.max_overdue)
     return alerts
 

@@ -11,6 +11,7 @@ runs at most once per event-time ``eval_interval_ms``, so a busy brand costs mic
 from __future__ import annotations
 
 from typing import Any
+from zlib import crc32 as _crc32
 
 from streams.detection import care, cascades, seasonal, text
 from streams.detection.config import HOUR_MS, DetectorConfig
@@ -33,6 +34,9 @@ class SnowballDetector:
         self.lifecycle = Lifecycle(self.config)
         self._complaint_intents = frozenset(self.config.complaint_intents)
         self._late_span = (self.config.horizon_buckets - 1) * self.config.bucket_ms
+        self._bms = self.config.bucket_ms
+        self._eval_ms = self.config.eval_interval_ms
+        self._max_seen = self.config.max_seen_ids
 
     def new_state(self) -> State:
         return {
@@ -59,6 +63,7 @@ class SnowballDetector:
             "vocab": {},  # term -> [decayed count in negative mentions, its time]
             "pending": {},  # complaint id -> [time, author, snippet]
             "overdue": {},  # complaint id -> [time, due, author]
+            "odue": None,  # a lower bound of the overdue complaints' due times (None: no overdue complaint)
             "ep": None,
             "last_ep": None,
             "calm": False,  # the last full evaluation found no evidence and no negative came since
@@ -67,33 +72,34 @@ class SnowballDetector:
         }
 
     def process(self, state: State | None, cm: ClassifiedMention) -> tuple[State, list[Alert]]:
-        cfg = self.config
         if state is None or state.get("v") != STATE_VERSION:
             old = state
             state = self.new_state()
             if old is not None:
                 state["stats"]["reset_old_state"] += 1
         stats = state["stats"]
-        brand_id = cm.enrichment.brand_id
+        enr = cm.enrichment
+        brand_id = enr.brand_id
         if not brand_id:
             stats["no_brand"] += 1
             return state, []
         m = cm.mention
+        mid = m.id
         seen = state["seen"]
-        if m.id in seen:
+        if mid in seen:
             stats["duplicates"] += 1
             return state, []
-        seen[m.id] = 1
-        if len(seen) > cfg.max_seen_ids:
-            evict_oldest_inserted(seen, cfg.max_seen_ids)
+        seen[mid] = 1
+        if len(seen) > self._max_seen:
+            evict_oldest_inserted(seen, self._max_seen)
         stats["mentions"] += 1
         t = m.created_at
-        bms = cfg.bucket_ms
-        bucket = t - t % bms
-        if state["wm"] is None:
+        bucket = t - t % self._bms
+        wm = state["wm"]
+        if wm is None:
             state["wm"], state["cur"], state["first"], state["folded"] = t, bucket, bucket, bucket
-            state["next_eval"] = t
-        if cm.enrichment.is_brand_account or m.from_brand_account:
+            state["next_eval"] = wm = t
+        if enr.is_brand_account or m.from_brand_account:
             stats["brand_replies"] += 1
             alerts = care.brand_reply(state, cm)
         elif bucket < state["cur"] - self._late_span:
@@ -101,15 +107,15 @@ class SnowballDetector:
             alerts = []
         else:
             alerts = self._count(state, cm, bucket)  # a fresh list: extended below
-        if t > state["wm"]:
-            state["wm"] = t
+        if t > wm:
+            state["wm"] = wm = t
             if bucket > state["cur"]:
                 self._roll(state, bucket)
-        if state["wm"] >= state["next_eval"]:
-            now = state["wm"]
-            state["next_eval"] = now - now % cfg.eval_interval_ms + cfg.eval_interval_ms
+        if wm >= state["next_eval"]:
+            interval = self._eval_ms
+            state["next_eval"] = wm - wm % interval + interval
             alerts.extend(self._evaluate(state, brand_id))
-            alerts.extend(care.expire_complaints(state, brand_id, now, cfg))
+            alerts.extend(care.expire_complaints(state, brand_id, wm, self.config))
         return state, alerts
 
     def gauges(self, state: State | None) -> dict[str, float]:
@@ -127,8 +133,11 @@ class SnowballDetector:
     # -- per mention -------------------------------------------------------------------------------------------
 
     def _count(self, state: State, cm: ClassifiedMention, bucket: int) -> list[Alert]:
-        """Count one mention into its bucket; the hot path, so written for speed over elegance."""
-        cfg = self.config
+        """Count one mention into its bucket; the hot path, so written for speed over elegance.
+
+        Most mentions are not negative: they only touch their bucket's counters. Everything else (author,
+        copy cluster, detail, topics, roots, complaints) is for negatives, inlined with local bindings.
+        """
         m = cm.mention
         enr = cm.enrichment
         key = str(bucket)
@@ -136,51 +145,63 @@ class SnowballDetector:
         cell = b.get(key)
         if cell is None:
             cell = b[key] = [0, 0, 0.0, 0.0, 0, 0, 0, 0]
-        cell[TOTAL] += 1
-        if m.reposts_id is not None or m.quotes_id is not None or m.in_reply_to_id is not None or (
+        cell[0] += 1  # TOTAL
+        reposts_id = m.reposts_id
+        if reposts_id is not None or m.quotes_id is not None or m.in_reply_to_id is not None or (
                 enr.root_id and enr.root_id != m.id):
             self._relay(state, cm, cell)
         if cm.classification.sentiment is not _NEGATIVE:
             return []
+        cfg = self.config
         stats = state["stats"]
         stats["negatives"] += 1
         state["calm"] = False
-        cell[NEG] += 1
+        cell[1] += 1  # NEG
         t = m.created_at
         author = m.author
-        author_id = author.id if author is not None else None
-        repost = m.reposts_id is not None
-        record = None
+        repost = reposts_id is not None
         alerts: list[Alert] = []
         weight = cfg.repost_weight if repost else 1.0
-        if author_id is None:
+        if author is None or (author_id := author.id) is None:
+            author_id = record = None
             stats["no_author"] += 1
         else:
-            record = self._author(state, author_id, t)
-            if record[0] == t and record[2] == 0.0:
-                cell[NEW] += weight
-            recent = record[2]
-            if recent != 0.0 and t > record[3]:
-                recent *= 0.5 ** ((t - record[3]) / cfg.author_half_life_ms)
+            authors = state["authors"]
+            record = authors.get(author_id)
+            if record is None:
+                record = self._new_author(state, authors, author_id, t)
+                cell[3] += weight  # NEW: first seen now, no recent weight
+                recent = 0.0
+            else:
+                if t > record[1]:
+                    record[1] = t
+                recent = record[2]
+                if recent == 0.0:
+                    if record[0] == t:
+                        cell[3] += weight  # NEW
+                elif t > record[3]:
+                    recent *= 0.5 ** ((t - record[3]) / cfg.author_half_life_ms)
             record[2] = round(recent + 1.0, 3)
             if t > record[3]:
                 record[3] = t
             if recent >= cfg.author_cap:
                 weight = 0.0
             else:
-                cell[REACH] += author.followers
+                cell[5] += author.followers  # REACH
             times = record[4]
             times.append(t)
-            if len(times) > cfg.repeat_count:
+            repeat = cfg.repeat_count
+            if len(times) > repeat:
                 del times[0]
-            if len(times) == cfg.repeat_count:
+            if len(times) == repeat:
                 alerts.extend(care.repeat_critic(state, cm, record, cfg))
         copied = False
+        normalized = enr.normalized_text or m.text
         if enr.fingerprint is None and enr.near_duplicate_of is None:
             entry = None
             if not repost:  # the common case, inlined: short texts keyed by a hash of their words
                 fps = state["fps"]
-                fkey = "#" + text.fallback_fingerprint(enr.normalized_text or m.text)
+                fkey = f"#{_crc32(normalized.casefold().encode('utf-8')):08x}"  # text.fallback_fingerprint
                 entry = fps.get(fkey)
                 if entry is None:
                     entry = fps[fkey] = [0.0, t]
@@ -197,15 +218,15 @@ class SnowballDetector:
                 entry[1] = t
             if recent >= cfg.fingerprint_cap:
                 weight, copied = 0.0, True
-        cell[VOICES] += weight
+        cell[2] += weight  # VOICES
         e = m.engagement
         engagement = e.reposts + e.replies + e.quotes
-        cell[AMP] += engagement
+        cell[4] += engagement  # AMP
         high_reach = author_id is not None and (
             author.followers >= cfg.high_reach_followers or author.verified
             or enr.author_tier in ("large", "verified"))
         if high_reach:
-            cell[HIGH] += 1
+            cell[6] += 1  # HIGH
         d = state["d"]
         detail = d.get(key)
         if detail is None and bucket > state["cur"] - cfg.detail_buckets * cfg.bucket_ms:
@@ -220,16 +241,23 @@ class SnowballDetector:
                 authors[author_id] = authors.get(author_id, 0) + 1
             if weight > 0 and not repost:
                 terms, window_terms = detail["t"], window["t"]
-                for term in text.terms((enr.normalized_text or m.text).casefold()):
-                    terms[term] = terms.get(term, 0) + 1
-                    window_terms[term] = window_terms.get(term, 0) + 1
+                get, wget = terms.get, window_terms.get
+                for term in set(_findall_terms(normalized.casefold())).difference(_STOPWORDS):  # text.terms
+                    terms[term] = get(term, 0) + 1
+                    window_terms[term] = wget(term, 0) + 1
             ids = detail["ids"]
+            # Kept sorted by engagement, highest first, ties in arrival order (a stable sort, by insertion).
             if len(ids) < 3:
-                ids.append([engagement, m.id])
-                ids.sort(key=_minus_first)
+                i = len(ids)
+                while i and ids[i - 1][0] < engagement:
+                    i -= 1
+                ids.insert(i, [engagement, m.id])
             elif engagement > ids[-1][0]:
-                ids[-1] = [engagement, m.id]
-                ids.sort(key=_minus_first)
+                del ids[-1]
+                i = len(ids)
+                while i and ids[i - 1][0] < engagement:
+                    i -= 1
+                ids.insert(i, [engagement, m.id])
         if weight > 0 and enr.topics:
             tps = state["tp"]
             for topic in enr.topics:
@@ -244,13 +272,19 @@ class SnowballDetector:
                     dtp, wtp = detail["tp"], window["tp"]
                     dtp[topic] = dtp.get(topic, 0.0) + weight
                     wtp[topic] = wtp.get(topic, 0.0) + weight
-        if m.in_reply_to_id is None and not repost and m.quotes_id is None:
-            roots = state["roots"]
-            roots[m.id] = [t, author.followers if author else cfg.seismic_default_followers]
-            if len(roots) > cfg.max_roots:
-                evict_oldest_inserted(roots, cfg.max_roots)
-        if not repost and not self._complaint_intents.isdisjoint(cm.classification.intents):
-            care.track_complaint(state, cm, cfg)
+        if not repost:
+            mid = m.id
+            if m.in_reply_to_id is None and m.quotes_id is None:
+                roots = state["roots"]
+                roots[mid] = [t, author.followers if author else cfg.seismic_default_followers]
+                if len(roots) > cfg.max_roots:
+                    evict_oldest_inserted(roots, cfg.max_roots)
+            if not self._complaint_intents.isdisjoint(cm.classification.intents):
+                # care.track_complaint, inlined
+                pending = state["pending"]
+                pending[mid] = [t, author_id, m.text[:81]]  # shown as _snippet(...)
+                if len(pending) > cfg.max_pending:
+                    stats["pending_evicted"] += evict_oldest_inserted(pending, cfg.max_pending)
         if high_reach:
             alerts.extend(care.high_reach_negative(state, cm, record, cfg))
         return alerts
@@ -285,19 +319,14 @@ class SnowballDetector:
             evict_oldest_inserted(fps, cfg.max_fingerprints)  # evicted or not, this mention counts in `entry`
         return entry
 
-    def _author(self, state: State, author_id: str, t: int) -> list[Any]:
-        authors = state["authors"]
-        record = authors.get(author_id)
-        if record is None:
-            record = authors[author_id] = [t, t, 0.0, t, [], None, None]
-            cap = self.config.max_authors
-            if len(authors) > cap:  # least recently seen first (ties by id, so deterministic), a fifth at once
-                drop = sorted([(r[1], k) for k, r in authors.items()])[: len(authors) - cap + cap // 5]
-                for _, k in drop:
-                    del authors[k]
-                state["stats"]["authors_evicted"] += len(drop)
-        elif t > record[1]:
-            record[1] = t
+    def _new_author(self, state: State, authors: dict[str, Any], author_id: str, t: int) -> list[Any]:
+        record = authors[author_id] = [t, t, 0.0, t, [], None, None]
+        cap = self.config.max_authors
+        if len(authors) > cap:  # least recently seen first (ties by id, so deterministic), a fifth at once
+            drop = sorted([(r[1], k) for k, r in authors.items()])[: len(authors) - cap + cap // 5]
+            for _, k in drop:
+                del authors[k]
+            state["stats"]["authors_evicted"] += len(drop)
         return record
 
     def _relay(self, state: State, cm: ClassifiedMention, cell: list[Any]) -> None:
@@ -443,6 +472,8 @@ class SnowballDetector:
 
 
 _NEGATIVE = Sentiment.NEGATIVE
+_findall_terms = text.TERM.findall
+_STOPWORDS = text.STOPWORDS
 
 
 def _minus_first(item: list[Any]) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 
-_TERM = re.compile(r"(?<![@\w])#?[^\W\d_][\w'-]{2,}")
+TERM = _TERM = re.compile(r"(?<![@\w])#?[^\W\d_][\w'-]{2,}")
 STOPWORDS = frozenset(
     """
     the and for with that this you your are was were have has had not but from they them what when who why how

@@ -93,21 +93,27 @@ class WindowSignals:
         }
 
 
-def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, first: int, cur: int,
-            fraction: float, slot: int | None) -> tuple[list[float], list[float]]:
-    """Observed and expected voices per bucket over the horizon, oldest first; the current bucket prorated."""
+def _grid(cfg: DetectorConfig, first: int, cur: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """The horizon's bucket keys, oldest first, and their (hour of day, day of week) slots: one per evaluation,
+    shared by the brand's series and every topic's."""
     bms = cfg.bucket_ms
-    start = max(first, cur - (cfg.horizon_buckets - 1) * bms)
-    starts = range(start, cur + bms, bms)
+    starts = range(max(first, cur - (cfg.horizon_buckets - 1) * bms), cur + bms, bms)
+    hour, day = seasonal.HOUR_MS, seasonal.DAY_MS
+    return [str(s) for s in starts], [((s // hour) % 24, (s // day + 3) % 7) for s in starts]
+
+
+def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, keys: list[str],
+            slots: list[tuple[int, int]], fraction: float, slot: int | None) -> tuple[list[float], list[float]]:
+    """Observed and expected voices per bucket over the horizon (``_grid``), oldest first; the current bucket
+    prorated."""
     get = buckets.get
     if slot is None:
-        observed = [get(str(s), 0.0) for s in starts]
+        observed = [get(k, 0.0) for k in keys]
     else:
-        observed = [c[slot] if (c := get(str(s))) is not None else 0.0 for s in starts]
+        observed = [c[slot] if (c := get(k)) is not None else 0.0 for k in keys]
     # seasonal.expected, inlined: this runs for every bucket of the horizon at every evaluation.
     level, hod, dow, floor = base["level"], base["hod"], base["dow"], cfg.min_expected_per_bucket
-    hour, day = seasonal.HOUR_MS, seasonal.DAY_MS
-    expected = [max(level * hod[(s // hour) % 24] * dow[(s // day + 3) % 7], floor) for s in starts]
+    expected = [max(level * hod[h] * dow[d], floor) for h, d in slots]
     expected[-1] *= fraction
     return observed, expected
 
@@ -118,7 +124,8 @@ def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
     cur = state["cur"]
     fraction = max((now - cur) / bms, 0.05)
     sig = WindowSignals(dispersion=state["base"]["phi"])
-    observed, expected = _series(state["b"], state["base"], cfg, state["first"], cur, fraction, VOICES)
+    keys, slots = _grid(cfg, state["first"], cur)
+    observed, expected = _series(state["b"], state["base"], cfg, keys, slots, fraction, VOICES)
     sig.glr, k, sig.observed, sig.expected = glr_scan(observed, expected, cfg.min_window_buckets, sig.dispersion)
     sig.window_min = round((k - 1 + fraction) * bms / 60_000, 1)
     sig.ratio = sig.observed / sig.expected if sig.expected > 0 else 0.0
@@ -130,8 +137,9 @@ def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
     sig.ratio_hour = o_hour / e_hour if e_hour > 0 else 0.0
     sig.expected_hour = e_hour
 
-    cells = [state["b"].get(str(s)) for s in range(cur - (d - 1) * bms, cur + bms, bms)]
-    cells = [c for c in cells if c is not None]
+    get = state["b"].get
+    hour_keys = keys[-d:] if len(keys) >= d else [str(s) for s in range(cur - (d - 1) * bms, cur + bms, bms)]
+    cells = [c for k in hour_keys if (c := get(k)) is not None]
     sig.mentions_hour = float(sum(c[TOTAL] for c in cells))
     sig.negatives_hour = float(sum(c[NEG] for c in cells))
     sig.negative_share = sig.negatives_hour / sig.mentions_hour if sig.mentions_hour else 0.0
@@ -151,7 +159,7 @@ def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
     live = (cur - state["folded"]) // bms + 1  # buckets not learned yet: the end of observed
     day_scan(state, cfg, sig, observed[-live:] if live > 0 else [], fraction)
     _breadth(state, cfg, sig)
-    _topics(state, cfg, sig, cur, fraction)
+    _topics(state, cfg, sig, keys, slots, fraction)
     if sig.glr >= cfg.critical_glr:  # only critical needs to know whether a cascade is supercritical
         _cascade(state, cfg, sig, now)
     return sig
@@ -324,9 +332,10 @@ def for_alert(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) ->
     sig.terms = emerging_terms(state, cfg, state["wm"])
 
 
-def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, cur: int, fraction: float) -> None:
+def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys: list[str],
+            slots: list[tuple[int, int]], fraction: float) -> None:
     for topic, sub in state["tp"].items():
-        observed, expected = _series(sub["b"], sub["base"], cfg, state["first"], cur, fraction, None)
+        observed, expected = _series(sub["b"], sub["base"], cfg, keys, slots, fraction, None)
         glr, _, o, e = glr_scan(observed, expected, cfg.min_window_buckets, sub["base"]["phi"])
         sig.topic_glr[topic] = (glr, o, e)
 
