@@ -10,7 +10,6 @@ runs at most once per event-time ``eval_interval_ms``, so a busy brand costs mic
 
 from __future__ import annotations
 
-from heapq import nsmallest
 from typing import Any
 from zlib import crc32 as _crc32
 
@@ -324,7 +323,7 @@ class SnowballDetector:
         record = authors[author_id] = [t, t, 0.0, t, [], None, None]
         cap = self.config.max_authors
         if len(authors) > cap:  # least recently seen first (ties by id, so deterministic), a fifth at once
-            drop = nsmallest(len(authors) - cap + cap // 5, [(r[1], k) for k, r in authors.items()])
+            drop = sorted([(r[1], k) for k, r in authors.items()])[: len(authors) - cap + cap // 5]
             for _, k in drop:
                 del authors[k]
             state["stats"]["authors_evicted"] += len(drop)
