@@ -79,7 +79,15 @@ def format_alert(alert: Alert) -> str:
 
 
 def run_demo(settings: Settings, scenario: str = "demo", seed: int = 7, duration: float = 120.0,
-             echo: Callable[[str], None] = print, log_dir: Path | None = None) -> DemoResult:
+             echo: Callable[[str], None] = print, log_dir: Path | None = None,
+             all_alerts: bool = False) -> DemoResult:
+    """Play ``scenario``; print snowball alerts as they come (every alert with ``all_alerts``)."""
+
+    def show(alert: Alert) -> None:
+        result.alerts.append(alert)
+        if all_alerts or alert.kind is AlertKind.SNOWBALL:
+            echo(format_alert(alert))
+
     started = time.monotonic()
     mentions = build_scenario(scenario, seed=seed)
     enricher = Enricher(BrandCatalog.from_yaml(settings.brands_file))
@@ -119,17 +127,13 @@ def run_demo(settings: Settings, scenario: str = "demo", seed: int = 7, duration
                     echo(f"all {expected} mentions classified; waiting for the last detections")
                     break
             else:
-                alert = Alert.from_record(codecs.alerts.decode(msg.value()))
-                result.alerts.append(alert)
-                echo(format_alert(alert))
+                show(Alert.from_record(codecs.alerts.decode(msg.value())))
             if not worker.alive():
                 echo("the worker stopped unexpectedly; see its log")
                 break
         # Detection runs after classification: drain what it still emits.
         for msg in poll_messages(reader, timeout=10.0, idle_timeout=3.0):
             if msg.topic() == settings.topics.alerts:
-                alert = Alert.from_record(codecs.alerts.decode(msg.value()))
-                result.alerts.append(alert)
-                echo(format_alert(alert))
+                show(Alert.from_record(codecs.alerts.decode(msg.value())))
     result.seconds = time.monotonic() - started
     return result
