@@ -132,7 +132,8 @@ def main() -> int:
     print(f"  raw consume (librdkafka, ceiling)    {raw_rate:>10,.0f} mentions/s")
     print(f"  worker end to end (enrich+classify+detect) {worker_rate:>4,.0f} mentions/s"
           f"   ({processed}/{expected} detections in {worker_seconds:.1f}s)")
-    print(f"  ratio worker / raw consume           {worker_rate / raw_rate:>10.3f}")
+    print(f"  ratio worker / raw consume           {worker_rate / raw_rate:>10.5f}"
+          f"   (1 : {raw_rate / worker_rate:,.0f})")
     if cpu0 is not None and cpu1 is not None:
         cpu = cpu1 - cpu0
         print(f"  worker CPU                           {cpu:>10.1f} s   ({cpu / len(values) * 1e3:.2f} ms/mention, "
