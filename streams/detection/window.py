@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,21 +212,25 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
             r += w * dv[nd - (k - live) - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7]
         if k == step:
             sig.day_ratio_hour = o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
+    _keep_best_day_window(sig, ((k, o + so, r + sr) for k, so, sr in zip(sums[2], sums[3], sums[4], strict=True)),
+                          days, fraction, bms)
+
+
+def _keep_best_day_window(sig: WindowSignals, windows: Iterable[tuple[int, float, float]], days: int,
+                          fraction: float, bms: int) -> None:
+    """Of the candidate windows (k buckets, today's voices, reference voices), keep the one whose binomial
+    log-likelihood ratio of today's share against 1/(1 + days) is highest; the first wins a tie."""
     best = 0.0
     log = math.log
     p0 = 1.0 / (1 + days)
-    for k, so, sr in zip(sums[2], sums[3], sums[4]):
-        ok = o + so
-        if ok <= 0:
+    for k, o, r in windows:
+        total = o + r
+        if o <= 0 or o <= p0 * total:
             continue
-        rk = r + sr
-        total = ok + rk
-        if ok <= p0 * total:
-            continue
-        llr = ok * log(ok / (total * p0)) + (rk * log(rk / (total * (1 - p0))) if rk > 0 else 0.0)
+        llr = o * log(o / (total * p0)) + (r * log(r / (total * (1 - p0))) if r > 0 else 0.0)
         if llr > best:
             best = llr
-            sig.day_hours, sig.day_observed, sig.day_expected = (k - 1 + fraction) * bms / 3_600_000, ok, rk / days
+            sig.day_hours, sig.day_observed, sig.day_expected = (k - 1 + fraction) * bms / 3_600_000, o, r / days
     if best > 0:
         sig.day_glr = best
         sig.day_ratio = sig.day_observed / sig.day_expected if sig.day_expected > 0 else 99.0
@@ -284,9 +289,7 @@ def _day_scan_full(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignal
     start_min = cfg.day_min_window_hours * 3_600_000 // bms
     step = 3_600_000 // bms
     o = r = 0.0
-    best = 0.0
-    log = math.log
-    p0 = 1.0 / (1 + days)
+    windows = []
     for k in range(1, min(longest, n - days * per_day) + 1):
         t = cur - (k - 1) * bms
         w = fraction if k == 1 else 1.0
@@ -296,18 +299,9 @@ def _day_scan_full(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignal
             r += w * series[n - k - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7]
         if k == step:
             sig.day_ratio_hour = o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
-        if k < start_min or k % step or o <= 0:
-            continue
-        total = o + r
-        if o <= p0 * total:
-            continue
-        llr = o * log(o / (total * p0)) + (r * log(r / (total * (1 - p0))) if r > 0 else 0.0)
-        if llr > best:
-            best = llr
-            sig.day_hours, sig.day_observed, sig.day_expected = (k - 1 + fraction) * bms / 3_600_000, o, r / days
-    if best > 0:
-        sig.day_glr = best
-        sig.day_ratio = sig.day_observed / sig.day_expected if sig.day_expected > 0 else 99.0
+        if k >= start_min and not k % step:
+            windows.append((k, o, r))
+    _keep_best_day_window(sig, windows, days, fraction, bms)
 
 
 def _breadth(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> None:
