@@ -47,7 +47,7 @@ def _allocine_rows(path: Path) -> tuple[list[str], list[str]]:
 
 
 def load(data: Path, dataset: Dataset) -> tuple[list[str], list[str]]:
-    from streams.classification.datasets import read_labelled
+    from streams.io.labelled import read_labelled
 
     path = data / dataset.path
     if path.suffix == ".tsv":

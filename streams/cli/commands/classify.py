@@ -25,8 +25,8 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path |
     A line that cannot be read gets {"line": N, "error": "..."} instead, so outputs and inputs line up.
     """
     from streams.classification import load_classifier
-    from streams.classification.inputs import read_texts
     from streams.io.jsonl import write_jsonl
+    from streams.io.texts import read_texts
 
     classifier = load_classifier(model_dir)
     handle = open(out, "w", encoding="utf-8") if out else sys.stdout

@@ -25,9 +25,9 @@ def command(data: Path, out_dir: Path, mapping: str | None, name: str, seed: int
     """
     from datetime import date
 
-    from streams.classification.datasets import read_labelled
     from streams.classification.learned import build_pipeline
     from streams.classification.loading import save_sklearn_model
+    from streams.io.labelled import read_labelled
 
     labelled = read_labelled(data, parse_map(mapping))
     classes = sorted({str(label) for label in labelled.labels})

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from streams.classification.datasets import read_rows
+from streams.io.labelled import read_rows
 
 
 @dataclass(frozen=True, slots=True)
