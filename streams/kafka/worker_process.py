@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
 
-from streams.kafka.embedded import _die_with_parent
+from streams.kafka.processes import die_with_parent, stop_process
 
 
 class WorkerProcess:
@@ -30,7 +29,7 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streams.cli.main", "worker", *self.args],
             env=self.env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         return self
 
@@ -41,14 +40,7 @@ class WorkerProcess:
         process, self.process = self.process, None
         code = None
         if process is not None:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=timeout)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
-            code = process.returncode
+            code = stop_process(process, timeout)
         if self._log not in (None, subprocess.DEVNULL):
             self._log.close()
         self._log = None

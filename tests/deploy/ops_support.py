@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from streams.kafka.processes import free_port, stop_process  # noqa: F401 - re-exported for the tests
+
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 PROMETHEUS_DIR = DEPLOY / "prometheus"
@@ -45,15 +47,6 @@ def exported_metric_names() -> set[str]:
     return {sample.name for family in metrics.registry.collect() for sample in family.samples}
 
 
-def free_port() -> int:
-    """An ephemeral port on 127.0.0.1 (tiny race with other processes; the tests retry nothing on it)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(predicate, timeout: float, interval: float = 0.25, what: str = "condition"):
     """Poll ``predicate`` until it returns a truthy value or ``timeout`` seconds pass (then fail)."""
     import time
@@ -70,16 +63,3 @@ def wait_for(predicate, timeout: float, interval: float = 0.25, what: str = "con
             return value
         time.sleep(interval)
     pytest.fail(f"timed out after {timeout}s waiting for {what} (last error: {last_error!r})")
-
-
-def stop_process(proc) -> None:
-    """Terminate a process we started, then kill it if it lingers."""
-    import subprocess
-
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
