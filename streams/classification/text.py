@@ -88,7 +88,7 @@ class TextScanner:
         per_chunk = list(map(self._tokens.get, chunks))
         if None in per_chunk:
             per_chunk = [known if known is not None else self._learn(chunk)
-                         for chunk, known in zip(chunks, per_chunk)]
+                         for chunk, known in zip(chunks, per_chunk, strict=True)]
         folded = list(chain.from_iterable(per_chunk))
         flags = 0
         if not self._flags.keys().isdisjoint(chunks):

@@ -62,7 +62,7 @@ def _digests(shingles: Iterable[str]) -> bytes:
         if len(_DIGESTS) >= _DIGEST_CACHE_MAX:
             _DIGESTS.clear()
         found = [d if d is not None else _DIGESTS.setdefault(s, _hash64(s.encode("utf-8")))
-                 for s, d in zip(shingles, found)]
+                 for s, d in zip(shingles, found, strict=True)]
     return b"".join(found)
 
 
