@@ -180,16 +180,14 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
     state, keyed by the bucket they were computed for; an evaluation adds the few live buckets to them.
     """
     dv = state.get("dv")
-    if not dv:
+    live = len(observed)
+    if not _enough_day_history(dv, live, cfg):
         return
     bms = cfg.bucket_ms
     per_day = 86_400_000 // bms
     days = cfg.day_reference_days
-    live = len(observed)
     nd = len(dv)
     n = nd + live
-    if n < days * per_day + cfg.day_min_window_hours * 3_600_000 // bms:
-        return
     kmax = min(cfg.day_hours * 3_600_000 // bms, n - days * per_day)
     step = 3_600_000 // bms
     if live < step:  # only while a brand is younger than an hour, which is never 2.5 days of history
@@ -269,11 +267,18 @@ def _day_sums(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: 
     return [cur, live, ks, os_, rs]
 
 
+def _enough_day_history(dv: list[float] | None, live: int, cfg: DetectorConfig) -> bool:
+    """The reference days plus the shortest window: learned buckets (``dv``) and live ones together."""
+    bms = cfg.bucket_ms
+    needed = cfg.day_reference_days * (86_400_000 // bms) + cfg.day_min_window_hours * 3_600_000 // bms
+    return bool(dv) and len(dv) + live >= needed
+
+
 def _day_scan_full(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, observed: list[float],
                    fraction: float) -> None:
     """The day-scale scan over every bucket (the reference of ``day_scan``'s incremental sums)."""
     dv = state.get("dv")
-    if not dv:
+    if not _enough_day_history(dv, len(observed), cfg):
         return
     bms = cfg.bucket_ms
     per_day = 86_400_000 // bms
@@ -281,8 +286,6 @@ def _day_scan_full(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignal
     series = dv + observed  # voices per bucket, oldest first, ending at the current bucket
     n = len(series)
     longest = cfg.day_hours * 3_600_000 // bms
-    if n < days * per_day + cfg.day_min_window_hours * 3_600_000 // bms:
-        return
     dow = state["base"]["dow"]
     day_ms = seasonal.DAY_MS
     cur = state["cur"]
