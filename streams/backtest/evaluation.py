@@ -61,10 +61,9 @@ def rate_profile(times: list[int]) -> tuple[int, int]:
 
 
 def classify_gold(scenario: LabelledScenario) -> list[ClassifiedMention]:
+    from streams.backtest.runner import with_brand_context
     from streams.enrichment import BrandCatalog, Enricher
     from streams.settings import DEFAULT_BRANDS_FILE
-
-    from streams.backtest.runner import with_brand_context
 
     enricher = Enricher(BrandCatalog.from_yaml(DEFAULT_BRANDS_FILE))
     enriched = [e for m in scenario.mentions for e in enricher.enrich(m)]

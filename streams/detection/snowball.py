@@ -17,7 +17,7 @@ from streams.detection import care, cascades, seasonal, text
 from streams.detection.config import HOUR_MS, DetectorConfig
 from streams.detection.episodes import Lifecycle
 from streams.detection.memory import evict_lowest, evict_oldest_inserted
-from streams.detection.window import AMP, HIGH, NEG, NEW, REACH, RELAYS, TOTAL, VOICES, compute
+from streams.detection.window import NEG, RELAYS, TOTAL, VOICES, compute
 from streams.models import Alert, ClassifiedMention, Sentiment, Severity
 
 State = dict[str, Any]

@@ -1,11 +1,10 @@
 """The day-scale (sustained surge) test and the breadth a warning needs, on synthetic streams."""
 
-from tests.detection.helpers import HOUR, T0, background, cm, run
-
 from streams.detection import DetectorConfig, SnowballDetector
 from streams.detection.severity import warning_authors
 from streams.detection.window import WindowSignals
 from streams.models import AlertKind, Severity
+from tests.detection.helpers import HOUR, T0, background, cm, run
 
 DAY_MS = 24 * HOUR
 
