@@ -52,6 +52,10 @@ def expire_complaints(state: dict[str, Any], brand_id: str, now: int, cfg: Detec
     """Complaints past their deadline with no brand reply: one alert each, then kept as overdue until answered."""
     alerts = []
     pending, overdue = state["pending"], state["overdue"]
+    # "osorted": the overdue complaints' due times never decrease in insertion order (the usual case: complaints
+    # expire in arrival order), so the ones a day past due are a prefix. A state saved without it scans.
+    in_order = state.get("osorted", False)
+    last_due = next(reversed(overdue.values()))[1] if in_order and overdue else None
     expired = []
     for mention_id, (t, author, snippet) in pending.items():
         if t + cfg.answer_deadline_ms > now:
@@ -67,20 +71,36 @@ def expire_complaints(state: dict[str, Any], brand_id: str, now: int, cfg: Detec
             reasons=[f"no reply from a {brand_id} account within {hours:g} h"],
             mention_ids=[mention_id], author_id=author,
         ))
+        if in_order and (mention_id in overdue or (last_due is not None and due < last_due)):
+            in_order = False
         overdue[mention_id] = [t, due, author]
+        last_due = due
     for mention_id in expired:
         del pending[mention_id]
-    # "odue": a lower bound of the overdue complaints' due times (None: none), so most ticks skip the scan.
-    low = state.get("odue", 0)  # a state saved without it: scan once
-    if expired:
-        first = min(overdue[k][1] for k in expired)
-        low = first if low is None else min(low, first)
     retention = cfg.overdue_retention_ms
-    if low is not None and low + retention <= now:
-        for mention_id in [k for k, v in overdue.items() if v[1] + retention <= now]:
-            del overdue[mention_id]  # a day past due: still unanswered, but no longer tracked
-        low = min((v[1] for v in overdue.values()), default=None)
+    if in_order:
+        # A day past due: still unanswered, but no longer tracked. In due order, so a prefix.
+        gone = []
+        for mention_id, v in overdue.items():
+            if v[1] + retention > now:
+                break
+            gone.append(mention_id)
+        for mention_id in gone:
+            del overdue[mention_id]
+        low = next(iter(overdue.values()))[1] if overdue else None
+    else:
+        # "odue": a lower bound of the overdue complaints' due times (None: none), so most ticks skip the scan.
+        low = state.get("odue", 0)  # a state saved without it: scan once
+        if expired:
+            first = min(overdue[k][1] for k in expired)
+            low = first if low is None else min(low, first)
+        if low is not None and low + retention <= now:
+            for mention_id in [k for k, v in overdue.items() if v[1] + retention <= now]:
+                del overdue[mention_id]  # a day past due: still unanswered, but no longer tracked
+            low = min((v[1] for v in overdue.values()), default=None)
+        in_order = not overdue  # none left: the next ones start an ordered run
     state["odue"] = low
+    state["osorted"] = in_order
     state["stats"]["overdue_evicted"] += evict_oldest_inserted(overdue, cfg.max_overdue)
     return alerts
 

@@ -17,7 +17,7 @@ from streams.detection import care, cascades, seasonal, text
 from streams.detection.config import HOUR_MS, DetectorConfig
 from streams.detection.episodes import Lifecycle
 from streams.detection.memory import evict_lowest, evict_oldest_inserted
-from streams.detection.window import NEG, RELAYS, TOTAL, VOICES, compute
+from streams.detection.window import NEG, RELAYS, TOTAL, VOICES, compute, hour_keys
 from streams.models import Alert, ClassifiedMention, Sentiment, Severity
 
 State = dict[str, Any]
@@ -53,7 +53,8 @@ class SnowballDetector:
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
             "dv": [],  # voices of each learned bucket, the last 72 hours, oldest first (the day-scale test)
             "dv0": None,  # start of the bucket dv[0] counts
-            "dsum": None,  # the day-scale test's sums over learned buckets, for the current bucket (window.day_scan)
+            "dsum": None,
+            "xc": None,  # the current bucket's series cache (window._series), dropped when a closed bucket changes  # the day-scale test's sums over learned buckets, for the current bucket (window.day_scan)
             # author id -> [first seen, last seen, recent weight, its time, negative times, repeat alert, reach alert]
             "authors": {},
             "fps": {},  # text fingerprint -> [recent weight, its time]
@@ -64,6 +65,7 @@ class SnowballDetector:
             "pending": {},  # complaint id -> [time, author, snippet]
             "overdue": {},  # complaint id -> [time, due, author]
             "odue": None,  # a lower bound of the overdue complaints' due times (None: no overdue complaint)
+            "osorted": True,  # the overdue complaints' due times are in insertion order (care.expire_complaints)
             "ep": None,
             "last_ep": None,
             "calm": False,  # the last full evaluation found no evidence and no negative came since
@@ -141,6 +143,8 @@ class SnowballDetector:
         m = cm.mention
         enr = cm.enrichment
         key = str(bucket)
+        if bucket < state["cur"]:
+            state["xc"] = None  # a closed bucket changes: the evaluation's cached series with it
         b = state["b"]
         cell = b.get(key)
         if cell is None:
@@ -440,8 +444,8 @@ class SnowballDetector:
         cfg = self.config
         if state["ep"] is None:
             # Cheap gate: with too few voices in the hour no snowball can open, so skip the full evaluation.
-            cur, bms, b = state["cur"], cfg.bucket_ms, state["b"]
-            cells = [c for i in range(cfg.detail_buckets) if (c := b.get(str(cur - i * bms))) is not None]
+            get = state["b"].get
+            cells = [c for k in hour_keys(cfg.bucket_ms, cfg.detail_buckets, state["cur"]) if (c := get(k)) is not None]
             if sum(c[VOICES] for c in cells) < cfg.min_voices:
                 total = sum(c[TOTAL] for c in cells)
                 share = sum(c[NEG] for c in cells) / total if total else 0.0

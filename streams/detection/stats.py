@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import accumulate
 
 _EPS = 1e-12
 
@@ -28,22 +29,35 @@ def glr_scan(
     observed, expected) at the most likely change point; the statistic is divided by the quasi-Poisson
     ``dispersion`` so an overdispersed brand needs proportionally more evidence.
     """
-    best, best_k, best_o, best_e = 0.0, 0, 0.0, 0.0
-    o = e = 0.0
+    return glr_scans(observed, expected, min_window, dispersion, 0)[:4]
+
+
+def glr_scans(
+    observed: Sequence[float], expected: Sequence[float], min_window: int, dispersion: float = 1.0, short: int = 0
+) -> tuple[float, int, float, float, float]:
+    """``glr_scan``, plus the statistic of the ``short`` newest buckets judged from one bucket on (0: not asked).
+
+    The window sums are accumulated newest first (``itertools.accumulate``: the same float additions, in the
+    same order, as a loop adding one bucket at a time), so the result does not depend on how it is computed.
+    Of equal statistics the shortest window wins.
+    """
     n = len(observed)
     log = math.log
-    for k in range(1, n + 1):
-        o += observed[n - k]
-        e += expected[n - k]
-        if k < min_window or o <= e or e <= 0:
-            continue
-        llr = o * log(o / e) - (o - e)  # poisson_llr, inlined for speed
-        if llr > best:
-            best, best_k, best_o, best_e = llr, k, o, e
-    if best_k == 0:  # nothing raised: describe the shortest judged window
+    sums_o = list(accumulate(reversed(observed)))
+    sums_e = list(accumulate(reversed(expected)))
+    # The log-likelihood ratio of each window (k = 1..n buckets); 0 where the rate is not raised.
+    llrs = [o * log(o / e) - (o - e) if o > e > 0 else 0.0 for o, e in zip(sums_o, sums_e)]  # poisson_llr
+    scale = max(dispersion, 1.0)
+    best_short = max(llrs[:short], default=0.0) if short else 0.0
+    best = max(llrs[min_window - 1:], default=0.0)
+    if best > 0:
+        k = llrs.index(best, min_window - 1) + 1
+        best_o, best_e = sums_o[k - 1], sums_e[k - 1]
+    else:  # nothing raised: describe the shortest judged window
+        best = 0.0
         k = min(min_window, n)
-        best_k, best_o, best_e = k, sum(observed[n - k:]), sum(expected[n - k:])
-    return best / max(dispersion, 1.0), best_k, best_o, best_e
+        best_o, best_e = sum(observed[n - k:]), sum(expected[n - k:])
+    return best / scale, k, best_o, best_e, (best_short / scale if best_short > 0 else 0.0)
 
 
 def poisson_sf(k: float, mu: float) -> float:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from streams.detection import cascades, seasonal
 from streams.detection.config import DetectorConfig
-from streams.detection.stats import doubling_time, glr_scan, poisson_sf
+from streams.detection.stats import doubling_time, glr_scans, poisson_sf
 
 # Light bucket slots: [total, negatives, voices, first-time voices, engagement, reach, high-reach, relays].
 TOTAL, NEG, VOICES, NEW, AMP, REACH, HIGH, RELAYS = range(8)
@@ -28,6 +30,7 @@ class WindowSignals:
     ratio_hour: float = 0.0
     expected_hour: float = 0.0
     voices_hour: float = 0.0
+    hour_voices: float = 0.0  # voices_hour unrounded
     negatives_hour: float = 0.0
     mentions_hour: float = 0.0
     negative_share: float = 0.0
@@ -94,61 +97,99 @@ class WindowSignals:
         }
 
 
-def _grid(cfg: DetectorConfig, first: int, cur: int) -> tuple[list[str], list[tuple[int, int]]]:
+def _grid(cfg: DetectorConfig, first: int, cur: int) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
     """The horizon's bucket keys, oldest first, and their (hour of day, day of week) slots: one per evaluation,
     shared by the brand's series and every topic's."""
-    bms = cfg.bucket_ms
-    starts = range(max(first, cur - (cfg.horizon_buckets - 1) * bms), cur + bms, bms)
+    return _grid_of(cfg.bucket_ms, cfg.horizon_buckets, first, cur)
+
+
+@lru_cache(maxsize=64)
+def _grid_of(bms: int, horizon: int, first: int, cur: int) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    # A memo of a pure function of its arguments (no state): an evaluation needs the same grid as the one before
+    # until the watermark enters the next bucket.
+    starts = range(max(first, cur - (horizon - 1) * bms), cur + bms, bms)
     hour, day = seasonal.HOUR_MS, seasonal.DAY_MS
-    return [str(s) for s in starts], [((s // hour) % 24, (s // day + 3) % 7) for s in starts]
+    return tuple(str(s) for s in starts), tuple(((s // hour) % 24, (s // day + 3) % 7) for s in starts)
 
 
-def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, keys: list[str],
-            slots: list[tuple[int, int]], fraction: float, slot: int | None) -> tuple[list[float], list[float]]:
+@lru_cache(maxsize=64)
+def hour_keys(bms: int, buckets: int, cur: int) -> tuple[str, ...]:
+    """Keys of the last ``buckets`` buckets ending at ``cur``, newest first (a memo of a pure function)."""
+    return tuple(str(cur - i * bms) for i in range(buckets))
+
+
+def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, keys: tuple[str, ...],
+            slots: tuple[tuple[int, int], ...], fraction: float, slot: int | None,
+            cache: list[Any] | None = None) -> tuple[list[float], list[float]]:
     """Observed and expected voices per bucket over the horizon (``_grid``), oldest first; the current bucket
-    prorated."""
+    prorated.
+
+    ``cache``: [closed buckets' observed voices, every bucket's expected voices] of this series for the current
+    bucket (filled when empty). Both hold until the watermark enters the next bucket (which is when the
+    baseline learns) or a late mention is counted in a closed bucket: the detector drops the cache then.
+    """
     get = buckets.get
-    if slot is None:
-        observed = [get(k, 0.0) for k in keys]
+    if cache:
+        closed, full = cache
     else:
-        observed = [c[slot] if (c := get(k)) is not None else 0.0 for k in keys]
-    # seasonal.expected, inlined: this runs for every bucket of the horizon at every evaluation.
-    level, hod, dow, floor = base["level"], base["hod"], base["dow"], cfg.min_expected_per_bucket
-    expected = [max(level * hod[h] * dow[d], floor) for h, d in slots]
-    expected[-1] *= fraction
+        if slot is None:
+            closed = [get(k, 0.0) for k in keys[:-1]]
+        else:
+            closed = [c[slot] if (c := get(k)) is not None else 0.0 for k in keys[:-1]]
+        # seasonal.expected, inlined: this runs for every bucket of the horizon.
+        level, hod, dow, floor = base["level"], base["hod"], base["dow"], cfg.min_expected_per_bucket
+        full = [max(level * hod[h] * dow[d], floor) for h, d in slots]
+        if cache is not None:
+            cache += (closed, full)
+    if slot is None:
+        last = get(keys[-1], 0.0)
+    else:
+        last = c[slot] if (c := get(keys[-1])) is not None else 0.0
+    observed = closed + [last]
+    expected = full[:-1]
+    expected.append(full[-1] * fraction)
     return observed, expected
 
 
+def _series_cache(state: dict[str, Any], name: str) -> list[Any]:
+    """This bucket's cache entry of a series (see ``_series``), kept in the state: ["xc"] = [bucket, {name: entry}],
+    name "" for the brand and "t" + topic for a topic."""
+    xc = state.get("xc")
+    cur = state["cur"]
+    if xc is None or xc[0] != cur:
+        xc = state["xc"] = [cur, {}]
+    entry = xc[1].get(name)
+    if entry is None:
+        entry = xc[1][name] = []
+    return entry
+
+
 def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
+    """The signals an evaluation decides on. The ones only an alert shows (p-value, amplification, first-time
+    share, acceleration, cascade, terms, examples) are left to ``for_alert``, which runs on the same state."""
     bms = cfg.bucket_ms
     now = state["wm"]
     cur = state["cur"]
     fraction = max((now - cur) / bms, 0.05)
     sig = WindowSignals(dispersion=state["base"]["phi"])
     keys, slots = _grid(cfg, state["first"], cur)
-    observed, expected = _series(state["b"], state["base"], cfg, keys, slots, fraction, VOICES)
-    sig.glr, k, sig.observed, sig.expected = glr_scan(observed, expected, cfg.min_window_buckets, sig.dispersion)
+    observed, expected = _series(state["b"], state["base"], cfg, keys, slots, fraction, VOICES,
+                                 _series_cache(state, ""))
+    d = cfg.detail_buckets
+    sig.glr, k, sig.observed, sig.expected, sig.glr_short = glr_scans(
+        observed, expected, cfg.min_window_buckets, sig.dispersion, d)
     sig.window_min = round((k - 1 + fraction) * bms / 60_000, 1)
     sig.ratio = sig.observed / sig.expected if sig.expected > 0 else 0.0
-    sig.p_value = float(f"{poisson_sf(sig.observed / sig.dispersion, sig.expected / sig.dispersion):.3g}")
-    d = cfg.detail_buckets
-    sig.glr_short = glr_scan(observed[-d:], expected[-d:], 1, sig.dispersion)[0]
     o_hour, e_hour = sum(observed[-d:]), sum(expected[-d:])
-    sig.voices_hour = round(o_hour, 2)
+    sig.voices_hour, sig.hour_voices = round(o_hour, 2), o_hour
     sig.ratio_hour = o_hour / e_hour if e_hour > 0 else 0.0
     sig.expected_hour = e_hour
 
     get = state["b"].get
-    hour_keys = keys[-d:] if len(keys) >= d else [str(s) for s in range(cur - (d - 1) * bms, cur + bms, bms)]
-    cells = [c for k in hour_keys if (c := get(k)) is not None]
+    cells = [c for k in hour_keys(bms, d, cur)[::-1] if (c := get(k)) is not None]
     sig.mentions_hour = float(sum(c[TOTAL] for c in cells))
     sig.negatives_hour = float(sum(c[NEG] for c in cells))
     sig.negative_share = sig.negatives_hour / sig.mentions_hour if sig.mentions_hour else 0.0
-    sig.first_time_share = sum(c[NEW] for c in cells) / o_hour if o_hour else 0.0
-    sig.engagement = float(sum(c[AMP] for c in cells))
-    sig.reach = float(sum(c[REACH] for c in cells))
-    sig.high_reach = float(sum(c[HIGH] for c in cells))
-    sig.relays = float(sum(c[RELAYS] for c in cells))
 
     # Growth: voices per bucket in the last 30 minutes against the 30 before, and the 30 before that.
     r2 = sum(observed[-3:]) / (2 + fraction)
@@ -164,6 +205,19 @@ def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
     if sig.glr >= cfg.critical_glr:  # only critical needs to know whether a cascade is supercritical
         _cascade(state, cfg, sig, now)
     return sig
+
+
+def _explain(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> None:
+    """The signals only an alert shows, from the state ``compute`` saw (the same evaluation)."""
+    sig.p_value = float(f"{poisson_sf(sig.observed / sig.dispersion, sig.expected / sig.dispersion):.3g}")
+    get = state["b"].get
+    cells = [c for k in hour_keys(cfg.bucket_ms, cfg.detail_buckets, state["cur"])[::-1] if (c := get(k)) is not None]
+    o_hour = sig.hour_voices
+    sig.first_time_share = sum(c[NEW] for c in cells) / o_hour if o_hour else 0.0
+    sig.engagement = float(sum(c[AMP] for c in cells))
+    sig.reach = float(sum(c[REACH] for c in cells))
+    sig.high_reach = float(sum(c[HIGH] for c in cells))
+    sig.relays = float(sum(c[RELAYS] for c in cells))
 
 
 def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, observed: list[float],
@@ -251,19 +305,26 @@ def _day_sums(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: 
     start_min = cfg.day_min_window_hours * 3_600_000 // bms
     step = 3_600_000 // bms
     nd = len(dv)
+    m = kmax - live  # learned buckets of the longest window: dv[nd - 1] (k = live + 1) back to dv[nd - m] (k = kmax)
+    if m <= 0:
+        return [cur, live, [], [], []]
+    # The loop "for k: o += dv[i]; for j: r += dv[i - j * per_day] * today / that day" as running sums over lists
+    # (itertools.accumulate adds in the same order, so the sums are the same floats).
+    o = list(accumulate(dv[nd - 1:nd - m - 1:-1] if nd > m else dv[::-1]))
+    weekdays = [((cur - (k - 1) * bms) // day_ms + 3) % 7 for k in range(live + 1, kmax + 1)]
+    today = [dow[w] for w in weekdays]
+    terms = []
+    for j in range(1, days + 1):
+        lo, hi = nd - m - j * per_day, nd - j * per_day  # dv[i - j * per_day] for i = nd - 1 down to nd - m
+        ref = dv[hi - 1:lo - 1:-1] if lo > 0 else dv[hi - 1::-1]
+        terms.append([x * a / dow[(w - j) % 7] for x, a, w in zip(ref, today, weekdays, strict=True)])
+    r = list(accumulate(v for group in zip(*terms) for v in group))[days - 1::days]
     ks, os_, rs = [], [], []
-    o = r = 0.0
-    for k in range(live + 1, kmax + 1):
-        t = cur - (k - 1) * bms
-        i = nd - (k - live)
-        o += dv[i]
-        today = dow[(t // day_ms + 3) % 7]
-        for j in range(1, days + 1):
-            r += dv[i - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7]
-        if k >= start_min and not k % step:
-            ks.append(k)
-            os_.append(o)
-            rs.append(r)
+    first = max(live + 1, start_min)
+    for k in range(first + (-first) % step, kmax + 1, step):  # the windows judged: whole hours, 12 h or more
+        ks.append(k)
+        os_.append(o[k - live - 1])
+        rs.append(r[k - live - 1])
     return [cur, live, ks, os_, rs]
 
 
@@ -322,6 +383,7 @@ def _breadth(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> 
 
 def for_alert(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> None:
     """The costlier signals only an alert shows: emerging terms, the cascade forecast, example mentions."""
+    _explain(state, cfg, sig)
     ids = [(score, mid) for detail in state["d"].values() for score, mid in detail["ids"]]
     sig.sample_ids = [mid for _, mid in sorted(ids, key=lambda x: (-x[0], x[1]))[:5]]
     if sig.cascade_root is None:
@@ -329,11 +391,12 @@ def for_alert(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) ->
     sig.terms = emerging_terms(state, cfg, state["wm"])
 
 
-def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys: list[str],
-            slots: list[tuple[int, int]], fraction: float) -> None:
+def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys: tuple[str, ...],
+            slots: tuple[tuple[int, int], ...], fraction: float) -> None:
     for topic, sub in state["tp"].items():
-        observed, expected = _series(sub["b"], sub["base"], cfg, keys, slots, fraction, None)
-        glr, _, o, e = glr_scan(observed, expected, cfg.min_window_buckets, sub["base"]["phi"])
+        observed, expected = _series(sub["b"], sub["base"], cfg, keys, slots, fraction, None,
+                                     _series_cache(state, "t" + topic))
+        glr, _, o, e, _ = glr_scans(observed, expected, cfg.min_window_buckets, sub["base"]["phi"])
         sig.topic_glr[topic] = (glr, o, e)
 
 
