@@ -20,7 +20,7 @@ def _snippet(text: str, width: int = 80) -> str:
 def track_complaint(state: dict[str, Any], cm: ClassifiedMention, cfg: DetectorConfig) -> None:
     """Remember a negative complaint or question (not a repost) until the brand answers it or its deadline passes."""
     m = cm.mention
-    state["pending"][m.id] = [m.created_at, m.author.id if m.author else None, m.text[:81]]  # shown as _snippet(...)
+    state["pending"][m.id] = (m.created_at, m.author.id if m.author else None, m.text[:81])  # shown as _snippet(...)
     if len(state["pending"]) > cfg.max_pending:
         state["stats"]["pending_evicted"] += evict_oldest_inserted(state["pending"], cfg.max_pending)
 
@@ -73,7 +73,7 @@ def expire_complaints(state: dict[str, Any], brand_id: str, now: int, cfg: Detec
         ))
         if in_order and (mention_id in overdue or (last_due is not None and due < last_due)):
             in_order = False
-        overdue[mention_id] = [t, due, author]
+        overdue[mention_id] = (t, due, author)  # a tuple: read only, and not tracked by the garbage collector
         last_due = due
     for mention_id in expired:
         del pending[mention_id]

@@ -71,5 +71,4 @@ def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, fro
     # Keep the factors' means at 1 so the level stays "voices per average bucket".
     for factors in (hod, dow):
         mean = sum(factors) / len(factors)
-        for i in range(len(factors)):
-            factors[i] /= mean
+        factors[:] = [f / mean for f in factors]  # in place

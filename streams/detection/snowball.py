@@ -47,7 +47,7 @@ class SnowballDetector:
             "folded": None,  # start of the first bucket not yet folded into the baseline
             "next_eval": None,
             "b": {},  # bucket start -> light counters (see window.py)
-            "d": {},  # bucket start -> {"a": authors, "t": terms, "tp": topic voices, "ids": [[score, id]]}
+            "d": {},  # bucket start -> {"a": authors, "t": terms, "tp": topic voices, "ids": [(score, id)]}
             "w": {"a": {}, "t": {}, "tp": {}},  # the same summed over the detail window, kept incrementally
             "base": seasonal.new_baseline(self.config),
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
@@ -59,11 +59,11 @@ class SnowballDetector:
             "authors": {},
             "fps": {},  # text fingerprint -> [recent weight, its time]
             "seen": {},  # recent mention ids, for duplicates
-            "roots": {},  # recent negative posts that may start a cascade: id -> [time, followers]
+            "roots": {},  # recent negative posts that may start a cascade: id -> (time, followers)
             "casc": {},  # root id -> cascade (see cascades.py)
             "vocab": {},  # term -> [decayed count in negative mentions, its time]
-            "pending": {},  # complaint id -> [time, author, snippet]
-            "overdue": {},  # complaint id -> [time, due, author]
+            "pending": {},  # complaint id -> (time, author, snippet)
+            "overdue": {},  # complaint id -> (time, due, author)
             "odue": None,  # a lower bound of the overdue complaints' due times (None: no overdue complaint)
             "osorted": True,  # the overdue complaints' due times are in insertion order (care.expire_complaints)
             "ep": None,
@@ -255,13 +255,13 @@ class SnowballDetector:
                 i = len(ids)
                 while i and ids[i - 1][0] < engagement:
                     i -= 1
-                ids.insert(i, [engagement, m.id])
+                ids.insert(i, (engagement, m.id))
             elif engagement > ids[-1][0]:
                 del ids[-1]
                 i = len(ids)
                 while i and ids[i - 1][0] < engagement:
                     i -= 1
-                ids.insert(i, [engagement, m.id])
+                ids.insert(i, (engagement, m.id))
         if weight > 0 and enr.topics:
             tps = state["tp"]
             for topic in enr.topics:
@@ -280,13 +280,13 @@ class SnowballDetector:
             mid = m.id
             if m.in_reply_to_id is None and m.quotes_id is None:
                 roots = state["roots"]
-                roots[mid] = [t, author.followers if author else cfg.seismic_default_followers]
+                roots[mid] = (t, author.followers if author else cfg.seismic_default_followers)
                 if len(roots) > cfg.max_roots:
                     evict_oldest_inserted(roots, cfg.max_roots)
             if not self._complaint_intents.isdisjoint(cm.classification.intents):
                 # care.track_complaint, inlined
                 pending = state["pending"]
-                pending[mid] = [t, author_id, m.text[:81]]  # shown as _snippet(...)
+                pending[mid] = (t, author_id, m.text[:81])  # shown as _snippet(...)
                 if len(pending) > cfg.max_pending:
                     stats["pending_evicted"] += evict_oldest_inserted(pending, cfg.max_pending)
         if high_reach:
@@ -327,10 +327,15 @@ class SnowballDetector:
         record = authors[author_id] = [t, t, 0.0, t, [], None, None]
         cap = self.config.max_authors
         if len(authors) > cap:  # least recently seen first (ties by id, so deterministic), a fifth at once
-            drop = sorted([(r[1], k) for k, r in authors.items()])[: len(authors) - cap + cap // 5]
-            for _, k in drop:
+            drop = len(authors) - cap + cap // 5
+            # The drop-th smallest last-seen time: all older go, and of those seen exactly then, the smallest ids.
+            # (The same set as sorting (last seen, id) pairs, without building and sorting the pairs.)
+            cut = sorted([r[1] for r in authors.values()])[drop - 1]
+            older = [k for k, r in authors.items() if r[1] < cut]
+            older += sorted([k for k, r in authors.items() if r[1] == cut])[: drop - len(older)]
+            for k in older:
                 del authors[k]
-            state["stats"]["authors_evicted"] += len(drop)
+            state["stats"]["authors_evicted"] += drop
         return record
 
     def _relay(self, state: State, cm: ClassifiedMention, cell: list[Any]) -> None:
@@ -367,6 +372,7 @@ class SnowballDetector:
         """
         cfg = self.config
         bms = cfg.bucket_ms
+        previous = state["cur"]
         state["cur"] = bucket
         episode = state["ep"] is not None
         young = cfg.learn_freely_buckets
@@ -376,7 +382,8 @@ class SnowballDetector:
         if dv is None:
             dv = state["dv"] = []  # a state saved before the day-scale test
         for s in range(max(state["folded"], learn_until - cfg.fold_max_buckets * bms), learn_until, bms):
-            cell = buckets.get(str(s))
+            key = str(s)
+            cell = buckets.get(key)
             base = state["base"]
             voices = cell[VOICES] if cell else 0.0
             if not dv:
@@ -385,18 +392,23 @@ class SnowballDetector:
             seasonal.fold(base, cfg, s, voices, episode and base["n"] >= young)
             for sub in state["tp"].values():
                 base = sub["base"]
-                seasonal.fold(base, cfg, s, sub["b"].get(str(s), 0.0), episode and base["n"] >= young)
+                seasonal.fold(base, cfg, s, sub["b"].get(key, 0.0), episode and base["n"] >= young)
         state["folded"] = max(state["folded"], learn_until)
         keep = cfg.day_reference_days * 24 * HOUR_MS // bms + cfg.day_hours * HOUR_MS // bms
         if len(dv) > keep:
             state["dv0"] += (len(dv) - keep) * bms
             del dv[: len(dv) - keep]
         horizon_start = bucket - (cfg.horizon_buckets - 1) * bms
-        for key in [k for k in buckets if int(k) < horizon_start]:
-            del buckets[key]
-        for sub in state["tp"].values():
-            for key in [k for k in sub["b"] if int(k) < horizon_start]:
-                del sub["b"][key]
+        # Every bucket counted is in the horizon of the bucket it was counted in (older is late, not counted),
+        # so what leaves the horizon now is what lies between the previous horizon's start and this one's.
+        gone = range(previous - (cfg.horizon_buckets - 1) * bms, horizon_start, bms)
+        for series in [buckets, *(sub["b"] for sub in state["tp"].values())]:
+            if len(gone) < len(series):
+                for s in gone:
+                    series.pop(str(s), None)
+            else:
+                for key in [k for k in series if int(k) < horizon_start]:
+                    del series[key]
         if bucket % (6 * bms) == 0:  # hourly: forget what can no longer matter
             self._prune_copies(state, bucket)
             # Authors silent longer than every window and cooldown that needs them.
@@ -433,8 +445,11 @@ class SnowballDetector:
             else:
                 entry[0] = round(_decayed(entry[0], entry[1], t, cfg.vocab_half_life_ms) + n, 3)
                 entry[1] = max(entry[1], t)
-        if len(vocab) > cfg.max_vocab:
-            evict_lowest(vocab, cfg.max_vocab, lambda e: _decayed(e[0], e[1], t, cfg.vocab_half_life_ms))
+        if len(vocab) > cfg.max_vocab:  # memory.evict_lowest ranked by _decayed, in one pass
+            half_life = cfg.vocab_half_life_ms
+            ranks = [v if v == 0.0 or t <= since else v * 0.5 ** ((t - since) / half_life) for v, since in vocab.values()]
+            for _, key in sorted(zip(ranks, vocab))[: len(vocab) - cfg.max_vocab + cfg.max_vocab // 5]:
+                del vocab[key]
         for key in [k for k, c in state["casc"].items() if t - c["last"] > cfg.horizon_buckets * cfg.bucket_ms]:
             del state["casc"][key]
 

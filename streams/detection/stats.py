@@ -60,6 +60,29 @@ def glr_scans(
     return best / scale, k, best_o, best_e, (best_short / scale if best_short > 0 else 0.0)
 
 
+def glr_below(observed: Sequence[float], expected: Sequence[float], min_window: int, dispersion: float,
+              threshold: float) -> bool:
+    """True when ``glr_scan``'s statistic is certainly below ``threshold`` (False: it may not be), at the cost of a
+    few logarithms: windows are taken in blocks of lengths [a, b], and no window of a block can score more than
+    the block's longest observed count against its shortest expected count (the statistic grows with the
+    observed count and falls with the expected one, and both only grow with the window)."""
+    if threshold <= 0:
+        return False
+    n = len(observed)
+    sums_o = list(accumulate(reversed(observed)))
+    sums_e = list(accumulate(reversed(expected)))
+    limit = threshold * max(dispersion, 1.0) * (1.0 - 1e-9)  # a margin far above float rounding
+    log = math.log
+    a = min_window - 1
+    while a < n:
+        b = min(n - 1, a + max(1, a // 2))
+        o, e = sums_o[b], sums_e[a]
+        if o > e > 0 and o * log(o / e) - (o - e) >= limit:
+            return False
+        a = b + 1
+    return True
+
+
 def poisson_sf(k: float, mu: float) -> float:
     """P(X >= k) for X ~ Poisson(mu), via the regularised lower incomplete gamma P(k, mu); k may be fractional."""
     if k <= 0:

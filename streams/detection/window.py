@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from operator import mul, truediv
 from typing import Any
 
 from streams.detection import cascades, seasonal
 from streams.detection.config import DetectorConfig
-from streams.detection.stats import doubling_time, glr_scans, poisson_sf
+from streams.detection.stats import doubling_time, glr_below, glr_scans, poisson_sf
 
 # Light bucket slots: [total, negatives, voices, first-time voices, engagement, reach, high-reach, relays].
 TOTAL, NEG, VOICES, NEW, AMP, REACH, HIGH, RELAYS = range(8)
@@ -56,6 +57,7 @@ class WindowSignals:
     day_ratio_hour: float = 0.0  # the last hour against the same hour of the reference days
     topic: str | None = None
     topic_share: float = 0.0
+    # (GLR, observed, expected) of the topics whose GLR may reach a severity (see _topics)
     topic_glr: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     terms: list[tuple[str, float]] = field(default_factory=list)
     sample_ids: list[str] = field(default_factory=list)
@@ -311,14 +313,21 @@ def _day_sums(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: 
     # The loop "for k: o += dv[i]; for j: r += dv[i - j * per_day] * today / that day" as running sums over lists
     # (itertools.accumulate adds in the same order, so the sums are the same floats).
     o = list(accumulate(dv[nd - 1:nd - m - 1:-1] if nd > m else dv[::-1]))
-    weekdays = [((cur - (k - 1) * bms) // day_ms + 3) % 7 for k in range(live + 1, kmax + 1)]
+    # Weekday of each bucket (k = live + 1 .. kmax, newest first), built a day at a time.
+    weekdays: list[int] = []
+    k = live + 1
+    while k <= kmax:
+        day = (cur - (k - 1) * bms) // day_ms
+        end = min(kmax, (cur - day * day_ms) // bms + 1)  # the oldest bucket of that day
+        weekdays += [(day + 3) % 7] * (end - k + 1)
+        k = end + 1
     today = [dow[w] for w in weekdays]
-    terms = []
+    terms = [0.0] * (days * m)  # interleaved: bucket 1 day 1, bucket 1 day 2, ..., as the loop adds them
     for j in range(1, days + 1):
         lo, hi = nd - m - j * per_day, nd - j * per_day  # dv[i - j * per_day] for i = nd - 1 down to nd - m
         ref = dv[hi - 1:lo - 1:-1] if lo > 0 else dv[hi - 1::-1]
-        terms.append([x * a / dow[(w - j) % 7] for x, a, w in zip(ref, today, weekdays, strict=True)])
-    r = list(accumulate(v for group in zip(*terms) for v in group))[days - 1::days]
+        terms[j - 1::days] = map(truediv, map(mul, ref, today), [dow[(w - j) % 7] for w in weekdays])
+    r = list(accumulate(terms))[days - 1::days]
     ks, os_, rs = [], [], []
     first = max(live + 1, start_min)
     for k in range(first + (-first) % step, kmax + 1, step):  # the windows judged: whole hours, 12 h or more
@@ -393,10 +402,16 @@ def for_alert(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) ->
 
 def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys: tuple[str, ...],
             slots: tuple[tuple[int, int], ...], fraction: float) -> None:
+    """Each topic's GLR, for the topics whose GLR may reach a severity: the others cannot change the level
+    (``severity.assess``) nor the calm of the brand (``_evaluate``), and show nowhere in an alert."""
+    lowest = min(cfg.watch_glr, cfg.warning_glr, cfg.critical_glr)
     for topic, sub in state["tp"].items():
         observed, expected = _series(sub["b"], sub["base"], cfg, keys, slots, fraction, None,
                                      _series_cache(state, "t" + topic))
-        glr, _, o, e, _ = glr_scans(observed, expected, cfg.min_window_buckets, sub["base"]["phi"])
+        phi = sub["base"]["phi"]
+        if glr_below(observed, expected, cfg.min_window_buckets, phi, lowest):
+            continue
+        glr, _, o, e, _ = glr_scans(observed, expected, cfg.min_window_buckets, phi)
         sig.topic_glr[topic] = (glr, o, e)
 
 
