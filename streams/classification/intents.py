@@ -6,6 +6,7 @@ from streams.models import Sentiment
 
 COMPLAINT, QUESTION, PRAISE, INSULT, CRISIS, URGENT = "complaint", "question", "praise", "insult", "crisis", "urgent"
 INTENTS = (COMPLAINT, QUESTION, PRAISE, INSULT, CRISIS, URGENT)
+_INTENT_ORDER = {intent: rank for rank, intent in enumerate(INTENTS)}
 
 # Matched on folded tokens (lower case, no accents, '#' removed).
 _WORDS: dict[str, frozenset[str]] = {
@@ -72,29 +73,28 @@ PHRASE_STARTS = frozenset(_PHRASE_INDEX)
 def tag(folded: list[str], text: str, sentiment: Sentiment, sarcasm: bool) -> list[str]:
     """The intents of one mention, in INTENTS order."""
     cue_sets = [c for w in folded if (c := _CUES.get(w)) is not None]
-    may_hold_phrase = not _PHRASE_INDEX.keys().isdisjoint(folded)
-    return tag_cues(cue_sets, may_hold_phrase, folded, text, sentiment, sarcasm)
+    phrase_at = [i for i, w in enumerate(folded) if w in _PHRASE_INDEX]
+    return tag_cues(cue_sets, phrase_at, folded, text, sentiment, sarcasm)
 
 
-def tag_cues(cue_sets: list[frozenset[str]], may_hold_phrase: bool, folded: list[str], text: str,
+def tag_cues(cue_sets: list[frozenset[str]], phrase_at: list[int], folded: list[str], text: str,
              sentiment: Sentiment, sarcasm: bool) -> list[str]:
-    """``tag`` once the caller has looked up each token's CUES and whether one is in PHRASE_STARTS."""
+    """``tag`` once the caller has looked up each token's CUES and where the PHRASE_STARTS words are."""
     asks = "?" in text or _first_word(folded) in _QUESTION_OPENERS
-    if not cue_sets and not may_hold_phrase:
+    if not cue_sets and not phrase_at:
         return [QUESTION] if asks else []  # most mentions: no cue word at all
     found: set[str] = set().union(*cue_sets)
-    if may_hold_phrase:
-        for i, word in enumerate(folded):
-            for phrase, intent in _PHRASE_INDEX.get(word, ()):
-                if tuple(folded[i : i + len(phrase)]) == phrase:
-                    found.add(intent)
+    for i in phrase_at:
+        for phrase, intent in _PHRASE_INDEX[folded[i]]:
+            if tuple(folded[i : i + len(phrase)]) == phrase:
+                found.add(intent)
     if asks:
         found.add(QUESTION)
     if PRAISE in found and (sentiment is not Sentiment.POSITIVE or sarcasm):
         found.discard(PRAISE)  # "thanks for nothing" is no praise
     if COMPLAINT in found and sentiment is Sentiment.POSITIVE:
         found.discard(COMPLAINT)  # "refund came fast, thanks!" is no complaint
-    return [intent for intent in INTENTS if intent in found]
+    return sorted(found, key=_INTENT_ORDER.__getitem__)
 
 
 def _first_word(folded: list[str]) -> str:

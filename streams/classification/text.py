@@ -59,6 +59,8 @@ def squeeze(word: str) -> tuple[str, str] | None:
 # Flags of ``TextScanner.scan``: what the valence rules need to know about the raw text's surface.
 ELONGATED = 1  # some letter three times in a row ("nuuuul"): has_elongation(text)
 CAPITAL_PAIR = 2  # two capitals in a row somewhere
+EMOJI = 4  # some character is one of the scanner's ``emoji``
+EMOTICON = 8  # some whitespace-separated chunk is one of the scanner's ``emoticons``
 
 
 class TextScanner:
@@ -69,44 +71,57 @@ class TextScanner:
     regex scans of the whole text. This is exact because neither tokens nor the flagged patterns can span
     whitespace, and folding is the same chunk by chunk except for the capital sigma, whose lower case depends on
     its neighbours: texts holding one take the whole-text path.
+
+    ``emoji`` (single characters) and ``emoticons`` (whole chunks) raise the EMOJI and EMOTICON flags, so the
+    scorer looks for them only in the texts that hold one, instead of in every text.
     """
 
-    def __init__(self, max_chunks: int = 100_000) -> None:
+    def __init__(self, max_chunks: int = 100_000, emoji: frozenset[str] = frozenset(),
+                 emoticons: frozenset[str] = frozenset()) -> None:
         self._tokens: dict[str, tuple[str, ...]] = {}  # chunk -> tokens(fold(chunk))
         self._flags: dict[str, int] = {}  # chunk -> its surface flags, for the few chunks that have any
         self._max_chunks = max_chunks
+        self._emoji = emoji
+        self._emoticons = emoticons
 
     def scan(self, text: str) -> tuple[list[str], int]:
-        """(tokens(fold(text)), ELONGATED | CAPITAL_PAIR flags of text)."""
+        """(tokens(fold(text)), ELONGATED | CAPITAL_PAIR | EMOJI | EMOTICON flags of text)."""
         if "\u03a3" in text:
-            return tokens(fold(text)), _surface_flags(text)
+            flags = self._surface_flags(text) & ~EMOTICON  # a whole text is not a chunk
+            if not self._emoticons.isdisjoint(text.split()):
+                flags |= EMOTICON
+            return tokens(fold(text)), flags
         if len(self._tokens) >= self._max_chunks:
             # A bounded memory, emptied between texts (never halfway); the common chunks soon come back.
             self._tokens.clear()
             self._flags.clear()
         chunks = text.split()
         per_chunk = list(map(self._tokens.get, chunks))
-        if None in per_chunk:
+        try:
+            folded = list(chain.from_iterable(per_chunk))
+        except TypeError:  # a chunk not seen before (None is not iterable): rarer than a test for it is dear
             per_chunk = [known if known is not None else self._learn(chunk)
                          for chunk, known in zip(chunks, per_chunk, strict=True)]
-        folded = list(chain.from_iterable(per_chunk))
+            folded = list(chain.from_iterable(per_chunk))
         flags = 0
         if not self._flags.keys().isdisjoint(chunks):
-            for chunk_flags in map(self._flags.get, chunks):
-                if chunk_flags:
-                    flags |= chunk_flags
+            for chunk_flags in filter(None, map(self._flags.get, chunks)):
+                flags |= chunk_flags
         return folded, flags
 
     def _learn(self, chunk: str) -> tuple[str, ...]:
         chunk_tokens = tuple(tokens(fold(chunk)))
         self._tokens[chunk] = chunk_tokens
-        if flags := _surface_flags(chunk):
+        if flags := self._surface_flags(chunk):
             self._flags[chunk] = flags
         return chunk_tokens
 
-
-def _surface_flags(text: str) -> int:
-    flags = ELONGATED if _REPEAT3.search(text) else 0
-    if _CAPITAL_PAIR.search(text):
-        flags |= CAPITAL_PAIR
-    return flags
+    def _surface_flags(self, text: str) -> int:
+        flags = ELONGATED if _REPEAT3.search(text) else 0
+        if _CAPITAL_PAIR.search(text):
+            flags |= CAPITAL_PAIR
+        if not text.isascii() and not self._emoji.isdisjoint(text):
+            flags |= EMOJI
+        if text in self._emoticons:
+            flags |= EMOTICON
+        return flags

@@ -2,7 +2,8 @@
 
 Without it each token went through four look-ups in four passes: language votes, sentiment lexicon, negators,
 intent cues. Tokens the table does not hold matter to no rule (apart from elongated words, which the valence
-scorer squeezes and looks up on its own).
+scorer squeezes and looks up on its own). One table beats one per concern: measured with callgrind, a second
+``map(table.get, tokens)`` pass costs more than the Python-level tests it spares.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ OTHER_SLOT = 2
 
 @dataclass(frozen=True, slots=True)
 class TokenFeatures:
-    votes: tuple[tuple[str, float], ...]  # (language, share of one vote) for a function word, else ()
+    vote: str | None  # the language of a function word only one language has: a whole vote (most of them)
+    votes: tuple[tuple[str, float], ...]  # (language, share of one vote) for a function word several share
     valences: tuple[float | None, float | None, float | None] | None  # per VALENCE_SLOTS / OTHER_SLOT, or None
     counted_negator: bool  # counts towards bare negations ("ne" of "ne ... pas" does not)
     contrast: bool  # "but", "mais": what follows weighs more
     cues: frozenset[str]  # intents the word signals
     starts_phrase: bool  # first word of an intent phrase ("customer" of "customer service")
+    rare: bool  # any of the four flags above: most known tokens are function words with none of them
 
 
 def build_token_table(
@@ -39,13 +42,16 @@ def build_token_table(
     for word in words:
         langs = function_words.get(word, ())
         valences = tuple(lookup.get(word) for lookup in slots)
+        flags = (word in counted_negators, word in contrast, cues.get(word, frozenset()), word in phrase_starts)
         table[word] = TokenFeatures(
+            vote=langs[0] if len(langs) == 1 else None,
             # The share is computed as LanguageIdentifier computes it, so the sums are the same floats.
-            votes=tuple((lang, 1.0 / len(langs)) for lang in langs),
+            votes=tuple((lang, 1.0 / len(langs)) for lang in langs) if len(langs) > 1 else (),
             valences=valences if any(v is not None for v in valences) else None,
-            counted_negator=word in counted_negators,
-            contrast=word in contrast,
-            cues=cues.get(word, frozenset()),
-            starts_phrase=word in phrase_starts,
+            counted_negator=flags[0],
+            contrast=flags[1],
+            cues=flags[2],
+            starts_phrase=flags[3],
+            rare=any(flags),
         )
     return table

@@ -41,6 +41,8 @@ BOOSTERS: dict[str, float] = {
                     -BOOSTER_STEP),
 }
 
+_BOOSTER_WORDS = frozenset(BOOSTERS)
+
 # After a negator these words mean something set, not the reverse of themselves: "pas mal" is good,
 # "pas terrible" / "pas ouf" are mediocre.
 NEGATED_IDIOMS = {"mal": 1.2, "terrible": -1.2, "ouf": -1.0, "fou": -0.8}
@@ -74,7 +76,7 @@ def is_sarcastic(lowered: str) -> bool:
 FALSE_FRIENDS = frozenset("pain sale con rage place cool chat coin lecture sensible blessed".split())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass pays a call per field to be built, once per mention
 class Valence:
     compound: float  # VADER compound, -1..1
     positive: float  # summed positive valence after rules
@@ -128,11 +130,13 @@ class ValenceScorer:
         )
 
     def score_found(self, text: str, folded: list[str], language: str, found: list[tuple[int, float]], *,
-                    elongated: bool, capital_pair: bool, contrast_at: int, counted_negators: int) -> Valence:
+                    elongated: bool, capital_pair: bool, contrast_at: int, counted_negators: int,
+                    may_hold_emoji: bool = True, may_hold_emoticon: bool = True) -> Valence:
         """The valence once the per-token facts are known (the classifier gathers them in one pass).
 
         ``found``: (token index, lexicon valence) in index order; ``contrast_at``: index of the last contrast
-        word or -1; ``capital_pair``: two capitals in a row somewhere in ``text``.
+        word or -1; ``capital_pair``: two capitals in a row somewhere in ``text``; ``may_hold_emoji`` /
+        ``may_hold_emoticon``: False when the caller knows the text holds no lexicon emoji / emoticon chunk.
         """
         if elongated:
             lookup = self._lookup.get(language) or self._lookup["other"]
@@ -143,41 +147,46 @@ class ValenceScorer:
                     if valence is not None:
                         found.append((i, valence))
             found.sort()
-        # Capitals stress a word only when the whole text is not shouted.
-        shout = capital_pair and not text.isupper()
         values: list[float] = []
         negated = 0
-        last = len(folded) - 1
-        for i, valence in found:
-            word = folded[i]
-            if i < last and folded[i + 1] == "t":
-                continue  # the stem of a contraction: "won't" is no win
-            emphasis = 0.0
-            if elongated and _REPEAT.search(word):
-                emphasis += ELONGATION_STEP
-            if shout and len(word) > 1 and word.upper() in text:
-                emphasis += CAPS_STEP
-            if i >= 1 and (step := BOOSTERS.get(folded[i - 1])) is not None:
-                emphasis += step
-            if i >= 2 and (step := BOOSTERS.get(folded[i - 2])) is not None:
-                emphasis += step * 0.95
-            if emphasis:
-                valence += math.copysign(emphasis, valence)
-            if not NEGATORS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]):  # a negator among the three before
-                negated += 1
-                idiom = NEGATED_IDIOMS.get(word)
-                valence = idiom if idiom is not None else valence * NEGATION_SCALAR
-            if contrast_at >= 0:
-                valence *= 0.5 if i < contrast_at else 1.5 if i > contrast_at else 1.0
-            values.append(valence)
+        # Capitals stress a word only when the whole text is not shouted.
+        shout = capital_pair and not text.isupper()
+        if found and not (elongated or shout or contrast_at >= 0 or not _BOOSTER_WORDS.isdisjoint(folded)
+                          or not NEGATORS.isdisjoint(folded)):
+            # No rule below can shift any word ("t" is a negator: no contraction stem either), the common case.
+            values = [valence for _, valence in found]
+        elif found:
+            last = len(folded) - 1
+            for i, valence in found:
+                word = folded[i]
+                if i < last and folded[i + 1] == "t":
+                    continue  # the stem of a contraction: "won't" is no win
+                emphasis = 0.0
+                if elongated and _REPEAT.search(word):
+                    emphasis += ELONGATION_STEP
+                if shout and len(word) > 1 and word.upper() in text:
+                    emphasis += CAPS_STEP
+                if i >= 1 and (step := BOOSTERS.get(folded[i - 1])) is not None:
+                    emphasis += step
+                if i >= 2 and (step := BOOSTERS.get(folded[i - 2])) is not None:
+                    emphasis += step * 0.95
+                if emphasis:
+                    valence += math.copysign(emphasis, valence)
+                if not NEGATORS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]):  # a negator among the three before
+                    negated += 1
+                    idiom = NEGATED_IDIOMS.get(word)
+                    valence = idiom if idiom is not None else valence * NEGATION_SCALAR
+                if contrast_at >= 0:
+                    valence *= 0.5 if i < contrast_at else 1.5 if i > contrast_at else 1.0
+                values.append(valence)
         hits = len(values)
-        if not text.isascii():
+        if may_hold_emoji and not text.isascii():
             emoji = self._lexicons.emoji
             for ch in self._emoji_set.intersection(text):
                 count = text.count(ch)
                 values.extend([emoji[ch]] * count)
                 hits += count
-        if ":" in text or ";" in text or "<3" in text or "=" in text:
+        if may_hold_emoticon and (":" in text or ";" in text or "<3" in text or "=" in text):
             emoticons = self._lexicons.emoticons
             # Emoticons stand alone between spaces ("http://" holds ":/" but is no frown).
             smileys = [v for chunk in text.split() if (v := emoticons.get(chunk)) is not None]
@@ -193,10 +202,15 @@ class ValenceScorer:
         if values and max(values) > 0 and is_sarcastic(text.lower()):
             sarcasm = True
             values = [v * SARCASM_FLIP if v > 0 else v for v in values]
-        total = sum(values)
+        total = summed = sum(values)
         if total and "!" in text:
             total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_STEP, total)
-        positive = sum([v for v in values if v > 0])
-        negative = -sum([v for v in values if v < 0])
+        if not values or min(values) >= 0:  # one sign (the common case): the same sums without filtering
+            positive, negative = summed, 0
+        elif max(values) <= 0:
+            positive, negative = 0, -summed
+        else:
+            positive = sum([v for v in values if v > 0])
+            negative = -sum([v for v in values if v < 0])
         compound = total / math.sqrt(total * total + NORMALISATION_ALPHA)
         return Valence(compound=compound, positive=positive, negative=negative, hits=hits, sarcasm=sarcasm)
