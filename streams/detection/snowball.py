@@ -10,6 +10,7 @@ runs at most once per event-time ``eval_interval_ms``, so a busy brand costs mic
 
 from __future__ import annotations
 
+from collections import _count_elements  # type: ignore[attr-defined]  # Counter.update's counting loop
 from typing import Any
 from zlib import crc32 as _crc32
 
@@ -43,6 +44,7 @@ class SnowballDetector:
             "v": STATE_VERSION,
             "wm": None,  # watermark: latest event time seen
             "cur": None,  # start of the watermark's bucket
+            "ck": None,  # its key in the bucket maps (str(cur))
             "first": None,  # start of the first bucket seen
             "folded": None,  # start of the first bucket not yet folded into the baseline
             "next_eval": None,
@@ -53,8 +55,8 @@ class SnowballDetector:
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
             "dv": [],  # voices of each learned bucket, the last 72 hours, oldest first (the day-scale test)
             "dv0": None,  # start of the bucket dv[0] counts
-            "dsum": None,
-            "xc": None,  # the current bucket's series cache (window._series), dropped when a closed bucket changes  # the day-scale test's sums over learned buckets, for the current bucket (window.day_scan)
+            "dsum": None,  # the day-scale test's sums over learned buckets, for the current bucket (window.day_scan)
+            "xc": None,  # the current bucket's series cache (window._series), dropped when a closed bucket changes
             # author id -> [first seen, last seen, recent weight, its time, negative times, repeat alert, reach alert]
             "authors": {},
             "fps": {},  # text fingerprint -> [recent weight, its time]
@@ -100,6 +102,7 @@ class SnowballDetector:
         wm = state["wm"]
         if wm is None:
             state["wm"], state["cur"], state["first"], state["folded"] = t, bucket, bucket, bucket
+            state["ck"] = str(bucket)
             state["next_eval"] = wm = t
         if enr.is_brand_account or m.from_brand_account:
             stats["brand_replies"] += 1
@@ -142,9 +145,13 @@ class SnowballDetector:
         """
         m = cm.mention
         enr = cm.enrichment
-        key = str(bucket)
-        if bucket < state["cur"]:
-            state["xc"] = None  # a closed bucket changes: the evaluation's cached series with it
+        cur = state["cur"]
+        if bucket == cur:
+            key = state.get("ck") or str(bucket)
+        else:
+            key = str(bucket)
+            if bucket < cur:
+                state["xc"] = None  # a closed bucket changes: the evaluation's cached series with it
         b = state["b"]
         cell = b.get(key)
         if cell is None:
@@ -172,10 +179,19 @@ class SnowballDetector:
         else:
             authors = state["authors"]
             record = authors.get(author_id)
-            if record is None:
-                record = self._new_author(state, authors, author_id, t)
-                cell[3] += weight  # NEW: first seen now, no recent weight
-                recent = 0.0
+            if record is None:  # first seen now: no recent weight, this one negative post
+                record = authors[author_id] = [t, t, 1.0, t, [t], None, None]
+                if len(authors) > cfg.max_authors:
+                    self._evict_authors(state, authors)
+                cell[3] += weight  # NEW
+                cell[5] += author.followers  # REACH
+                repeat = cfg.repeat_count
+                if repeat <= 1:  # a repeat critic from the first post on (only with such a setting)
+                    times = record[4]
+                    if len(times) > repeat:
+                        del times[0]
+                    if len(times) == repeat:
+                        alerts.extend(care.repeat_critic(state, cm, record, cfg))
             else:
                 if t > record[1]:
                     record[1] = t
@@ -185,20 +201,20 @@ class SnowballDetector:
                         cell[3] += weight  # NEW
                 elif t > record[3]:
                     recent *= 0.5 ** ((t - record[3]) / cfg.author_half_life_ms)
-            record[2] = round(recent + 1.0, 3)
-            if t > record[3]:
-                record[3] = t
-            if recent >= cfg.author_cap:
-                weight = 0.0
-            else:
-                cell[5] += author.followers  # REACH
-            times = record[4]
-            times.append(t)
-            repeat = cfg.repeat_count
-            if len(times) > repeat:
-                del times[0]
-            if len(times) == repeat:
-                alerts.extend(care.repeat_critic(state, cm, record, cfg))
+                record[2] = round(recent + 1.0, 3) if recent else 1.0
+                if t > record[3]:
+                    record[3] = t
+                if recent >= cfg.author_cap:
+                    weight = 0.0
+                else:
+                    cell[5] += author.followers  # REACH
+                times = record[4]
+                times.append(t)
+                repeat = cfg.repeat_count
+                if len(times) > repeat:
+                    del times[0]
+                if len(times) == repeat:
+                    alerts.extend(care.repeat_critic(state, cm, record, cfg))
         copied = False
         normalized = enr.normalized_text or m.text
         if enr.fingerprint is None and enr.near_duplicate_of is None:
@@ -207,8 +223,8 @@ class SnowballDetector:
                 fps = state["fps"]
                 fkey = f"#{_crc32(normalized.casefold().encode('utf-8')):08x}"  # text.fallback_fingerprint
                 entry = fps.get(fkey)
-                if entry is None:
-                    entry = fps[fkey] = [0.0, t]
+                if entry is None:  # a new text: counted once, nothing to decay
+                    fps[fkey] = [1.0, t]
                     if len(fps) > cfg.max_fingerprints:
                         evict_oldest_inserted(fps, cfg.max_fingerprints)
         else:
@@ -217,7 +233,7 @@ class SnowballDetector:
             recent = entry[0]
             if recent != 0.0 and t > entry[1]:
                 recent *= 0.5 ** ((t - entry[1]) / cfg.author_half_life_ms)
-            entry[0] = round(recent + 1.0, 3)
+            entry[0] = round(recent + 1.0, 3) if recent else 1.0
             if t > entry[1]:
                 entry[1] = t
             if recent >= cfg.fingerprint_cap:
@@ -244,11 +260,9 @@ class SnowballDetector:
                 authors = window["a"]
                 authors[author_id] = authors.get(author_id, 0) + 1
             if weight > 0 and not repost:
-                terms, window_terms = detail["t"], window["t"]
-                get, wget = terms.get, window_terms.get
-                for term in set(_findall_terms(normalized.casefold())).difference(_STOPWORDS):  # text.terms
-                    terms[term] = get(term, 0) + 1
-                    window_terms[term] = wget(term, 0) + 1
+                words = set(_findall_terms(normalized.casefold())).difference(_STOPWORDS)  # text.terms
+                _count_elements(detail["t"], words)  # +1 for each, as Counter.update does, in C
+                _count_elements(window["t"], words)
             ids = detail["ids"]
             # Kept sorted by engagement, highest first, ties in arrival order (a stable sort, by insertion).
             if len(ids) < 3:
@@ -323,8 +337,7 @@ class SnowballDetector:
             evict_oldest_inserted(fps, cfg.max_fingerprints)  # evicted or not, this mention counts in `entry`
         return entry
 
-    def _new_author(self, state: State, authors: dict[str, Any], author_id: str, t: int) -> list[Any]:
-        record = authors[author_id] = [t, t, 0.0, t, [], None, None]
+    def _evict_authors(self, state: State, authors: dict[str, Any]) -> None:
         cap = self.config.max_authors
         if len(authors) > cap:  # least recently seen first (ties by id, so deterministic), a fifth at once
             drop = len(authors) - cap + cap // 5
@@ -336,7 +349,6 @@ class SnowballDetector:
             for k in older:
                 del authors[k]
             state["stats"]["authors_evicted"] += drop
-        return record
 
     def _relay(self, state: State, cm: ClassifiedMention, cell: list[Any]) -> None:
         """Replies, reposts and quotes of a recent negative post feed that post's cascade, whatever their tone."""
@@ -373,7 +385,7 @@ class SnowballDetector:
         cfg = self.config
         bms = cfg.bucket_ms
         previous = state["cur"]
-        state["cur"] = bucket
+        state["cur"], state["ck"] = bucket, str(bucket)
         episode = state["ep"] is not None
         young = cfg.learn_freely_buckets
         buckets = state["b"]
@@ -438,17 +450,28 @@ class SnowballDetector:
     def _fold_terms(self, state: State, terms: dict[str, int], t: int) -> None:
         cfg = self.config
         vocab = state["vocab"]
+        half_life = cfg.vocab_half_life_ms
+        factors: dict[int, float] = {}  # decay factor by the time an entry was last folded (a bucket start: few)
+        get = vocab.get
         for term, n in terms.items():
-            entry = vocab.get(term)
+            entry = get(term)
             if entry is None:
                 vocab[term] = [float(n), t]
-            else:
-                entry[0] = round(_decayed(entry[0], entry[1], t, cfg.vocab_half_life_ms) + n, 3)
-                entry[1] = max(entry[1], t)
+                continue
+            value, since = entry
+            if t > since:
+                if value != 0.0:  # _decayed, with the factor computed once per time
+                    factor = factors.get(since)
+                    if factor is None:
+                        factor = factors[since] = 0.5 ** ((t - since) / half_life)
+                    value *= factor
+                entry[1] = t
+            entry[0] = round(value + n, 3)
         if len(vocab) > cfg.max_vocab:  # memory.evict_lowest ranked by _decayed, in one pass
             half_life = cfg.vocab_half_life_ms
-            ranks = [v if v == 0.0 or t <= since else v * 0.5 ** ((t - since) / half_life) for v, since in vocab.values()]
-            for _, key in sorted(zip(ranks, vocab))[: len(vocab) - cfg.max_vocab + cfg.max_vocab // 5]:
+            ranks = [v if v == 0.0 or t <= since else v * 0.5 ** ((t - since) / half_life)
+                     for v, since in vocab.values()]
+            for _, key in sorted(zip(ranks, vocab, strict=True))[: len(vocab) - cfg.max_vocab + cfg.max_vocab // 5]:
                 del vocab[key]
         for key in [k for k, c in state["casc"].items() if t - c["last"] > cfg.horizon_buckets * cfg.bucket_ms]:
             del state["casc"][key]

@@ -46,7 +46,7 @@ def glr_scans(
     sums_o = list(accumulate(reversed(observed)))
     sums_e = list(accumulate(reversed(expected)))
     # The log-likelihood ratio of each window (k = 1..n buckets); 0 where the rate is not raised.
-    llrs = [o * log(o / e) - (o - e) if o > e > 0 else 0.0 for o, e in zip(sums_o, sums_e)]  # poisson_llr
+    llrs = [o * log(o / e) - (o - e) if o > e > 0 else 0.0 for o, e in zip(sums_o, sums_e, strict=True)]
     scale = max(dispersion, 1.0)
     best_short = max(llrs[:short], default=0.0) if short else 0.0
     best = max(llrs[min_window - 1:], default=0.0)

@@ -1,0 +1,135 @@
+"""The detector's fast paths against the plain loops they replace: the same floats, the same choices.
+
+The golden test (test_golden.py) checks whole replays; these check the pieces on random inputs, edge cases
+included (short series, zeros, day boundaries, ties, out-of-order complaints).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+from streams.detection import SnowballDetector, seasonal, stats, window
+from streams.detection.config import DetectorConfig
+from tests.detection.helpers import MIN, T0, cm
+
+
+def _reference_glr_scan(observed, expected, min_window, dispersion=1.0):
+    """The GLR scan as one loop adding a bucket at a time (the code before the speed work)."""
+    best, best_k, best_o, best_e = 0.0, 0, 0.0, 0.0
+    o = e = 0.0
+    n = len(observed)
+    for k in range(1, n + 1):
+        o += observed[n - k]
+        e += expected[n - k]
+        if k < min_window or o <= e or e <= 0:
+            continue
+        llr = o * math.log(o / e) - (o - e)
+        if llr > best:
+            best, best_k, best_o, best_e = llr, k, o, e
+    if best_k == 0:
+        k = min(min_window, n)
+        best_k, best_o, best_e = k, sum(observed[n - k:]), sum(expected[n - k:])
+    return best / max(dispersion, 1.0), best_k, best_o, best_e
+
+
+def _series(rng, n):
+    observed = [rng.choice([0.0, 0.0, 0.25, 1.0, 2.5, 7.0, rng.random() * 10]) for _ in range(n)]
+    expected = [max(rng.random() * rng.choice([0.1, 1.0, 5.0]), 0.05) for _ in range(n)]
+    return observed, expected
+
+
+def test_glr_scans_match_the_loop_exactly():
+    rng = random.Random(1)
+    for _ in range(5000):
+        observed, expected = _series(rng, rng.randint(0, 40))
+        min_window, dispersion = rng.randint(1, 4), rng.choice([0.5, 1.0, 1.7])
+        got = stats.glr_scans(observed, expected, min_window, dispersion, 6)
+        assert got[:4] == _reference_glr_scan(observed, expected, min_window, dispersion)
+        assert got[4] == _reference_glr_scan(observed[-6:], expected[-6:], 1, dispersion)[0]
+    # ties: the shortest window of equal statistics wins, as in the loop
+    assert stats.glr_scan([0.0, 4.0, 0.0], [1.0, 1.0, 1.0], 1) == _reference_glr_scan([0.0, 4.0, 0.0], [1.0] * 3, 1)
+
+
+def test_glr_below_is_a_bound():
+    rng = random.Random(2)
+    pruned = 0
+    for _ in range(5000):
+        observed, expected = _series(rng, rng.randint(0, 37))
+        dispersion, threshold = rng.choice([0.5, 1.0, 1.7]), rng.choice([1.0, 8.0, 16.0])
+        below = stats.glr_below(observed, expected, 3, dispersion, threshold)
+        pruned += below
+        assert not below or _reference_glr_scan(observed, expected, 3, dispersion)[0] < threshold
+    assert pruned > 1000  # it does prune
+
+
+def _reference_day_sums(dow, dv, cur, live, kmax, cfg):
+    bms = cfg.bucket_ms
+    per_day = 86_400_000 // bms
+    start_min = cfg.day_min_window_hours * 3_600_000 // bms
+    step = 3_600_000 // bms
+    nd = len(dv)
+    ks, os_, rs = [], [], []
+    o = r = 0.0
+    for k in range(live + 1, kmax + 1):
+        t = cur - (k - 1) * bms
+        i = nd - (k - live)
+        o += dv[i]
+        today = dow[(t // seasonal.DAY_MS + 3) % 7]
+        for j in range(1, cfg.day_reference_days + 1):
+            r += dv[i - j * per_day] * today / dow[((t - j * seasonal.DAY_MS) // seasonal.DAY_MS + 3) % 7]
+        if k >= start_min and not k % step:
+            ks.append(k)
+            os_.append(o)
+            rs.append(r)
+    return [cur, live, ks, os_, rs]
+
+
+def test_day_sums_match_the_loop_exactly():
+    cfg = DetectorConfig()
+    rng = random.Random(3)
+    per_day = 86_400_000 // cfg.bucket_ms
+    for _ in range(300):
+        dv = [round(rng.choice([0.0, 0.25, 1.0, 3.0, rng.random() * 20]), 3) for _ in range(rng.randint(300, 432))]
+        dow = [rng.uniform(0.2, 5.0) for _ in range(7)]
+        cur = rng.randint(0, 10**6) * cfg.bucket_ms
+        live = rng.randint(6, 8)
+        kmax = min(144, len(dv) + live - cfg.day_reference_days * per_day)
+        got = window._day_sums({"base": {"dow": dow}}, cfg, dv, cur, live, kmax)
+        assert got == _reference_day_sums(dow, dv, cur, live, kmax, cfg)
+
+
+def test_overdue_complaints_expire_the_same_in_or_out_of_order():
+    """Complaints that fall overdue out of due order leave the ordered fast path; both forget the same ones."""
+    det = SnowballDetector()
+    cfg = det.config
+    rng = random.Random(4)
+    # Complaints every 7 minutes; every fourth arrives 40 minutes late (so falls overdue after later ones).
+    arrivals = sorted((T0 + i * 7 * MIN + (40 * MIN if i % 4 == 0 else 0), T0 + i * 7 * MIN) for i in range(40))
+    state = None
+    paths = set()
+    for n, (_, t) in enumerate(arrivals):
+        state, _ = det.process(state, cm(f"c{n}", t, author=f"a{n}", intents=["complaint"]))
+    complaints = {f"c{n}": t for n, (_, t) in enumerate(arrivals)}
+    for minute in range(0, 30 * 60, rng.choice([3, 5])):
+        now = max(complaints.values()) + 40 * MIN + minute * MIN
+        state, _ = det.process(state, cm(f"n{minute}", now, negative=False, author="x"))
+        paths.add(state["osorted"])
+        kept = {mid for mid, t in complaints.items()
+                if t + cfg.answer_deadline_ms + cfg.overdue_retention_ms > state["wm"]}
+        assert set(state["pending"]) | set(state["overdue"]) == kept  # forgotten exactly a day past due
+    assert paths == {False, True}  # out of order, then in order again once the stragglers are gone
+
+
+def test_author_eviction_drops_the_least_recently_seen_then_smallest_ids():
+    det = SnowballDetector(DetectorConfig(max_authors=10))
+    state = None
+    # 11 authors, two pairs seen at the same time: the eviction cut falls inside a tie.
+    seen = [0, 0, 1, 1, 2, 3, 3, 4, 5, 6, 7]
+    for i, minute in enumerate(seen):
+        state, _ = det.process(state, cm(f"m{i}", T0 + minute * MIN, author=f"u{10 - i:02d}"))
+    records = {f"u{10 - i:02d}": T0 + minute * MIN for i, minute in enumerate(seen)}
+    drop = len(records) - 10 + 10 // 5
+    expected = sorted((t, k) for k, t in records.items())[drop:]
+    assert sorted(state["authors"]) == sorted(k for _, k in expected)
+    assert state["stats"]["authors_evicted"] == drop
