@@ -8,9 +8,18 @@ from streams.classification.calibration import CompoundCalibration
 from streams.classification.intents import CUES, PHRASE_STARTS, tag_cues
 from streams.classification.language import UNDETERMINED, LanguageIdentifier
 from streams.classification.lexicons import Lexicons
-from streams.classification.text import CAPITAL_PAIR, ELONGATED, EMOJI, EMOTICON, MAX_CHARS, TextScanner, clean
+from streams.classification.text import (
+    ANCHOR,
+    CAPITAL_PAIR,
+    ELONGATED,
+    EMOJI,
+    EMOTICON,
+    MAX_CHARS,
+    TextScanner,
+    clean,
+)
 from streams.classification.token_table import OTHER_SLOT, VALENCE_SLOTS, TokenFeatures, build_token_table
-from streams.classification.valence import CONTRAST, COUNTED_NEGATORS, Valence, ValenceScorer
+from streams.classification.valence import CONTRAST, COUNTED_NEGATORS, SARCASM_ANCHORS, Valence, ValenceScorer
 from streams.models import Classification, Sentiment
 
 LABELS = (Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.POSITIVE)
@@ -46,8 +55,6 @@ class RuleClassifier:
         self._scorer = ValenceScorer(self._lexicons)
         self._languages = LanguageIdentifier()
         self._calibration = calibration or CompoundCalibration()
-        self._scanner = TextScanner(emoji=frozenset(self._lexicons.emoji),
-                                    emoticons=frozenset(self._lexicons.emoticons))
         self._tokens = build_token_table(
             function_words=self._languages.function_words,
             lookups=self._scorer.lookups,
@@ -56,6 +63,8 @@ class RuleClassifier:
             cues=CUES,
             phrase_starts=PHRASE_STARTS,
         )
+        self._scanner = TextScanner(self._tokens, emoji=frozenset(self._lexicons.emoji),
+                                    emoticons=frozenset(self._lexicons.emoticons), anchors=SARCASM_ANCHORS)
 
     def classify(
         self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None
@@ -92,7 +101,7 @@ class RuleClassifier:
         """Everything the rules take from a cleaned text, from one look-up per token in the token table:
         (language, folded tokens, valence, intent cues of the tokens in token order, indices of the tokens that
         start an intent phrase). A plain tuple: this runs once per mention, and a named tuple costs another call."""
-        folded, surface = self._scanner.scan(text)
+        folded, known, surface = self._scanner.scan(text)
         votes: dict[str, float] = {}  # function-word votes, summed in token order as LanguageIdentifier does
         candidates: list[tuple[int, tuple[float | None, ...]]] = []  # tokens some lexicon knows
         cue_sets: list[frozenset[str]] = []
@@ -100,7 +109,7 @@ class RuleClassifier:
         contrast_at = -1
         phrase_at: list[int] = []
         features: TokenFeatures | None
-        for i, features in enumerate(map(self._tokens.get, folded)):
+        for i, features in enumerate(known):
             if features is None:
                 continue
             if (lang := features.vote) is not None:
@@ -133,6 +142,7 @@ class RuleClassifier:
             counted_negators=counted_negators,
             may_hold_emoji=bool(surface & EMOJI),
             may_hold_emoticon=bool(surface & EMOTICON),
+            may_be_sarcastic=bool(surface & ANCHOR),
         )
         return language, folded, valence, cue_sets, phrase_at
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from itertools import chain
+from typing import Generic, TypeVar
 
 # Scoring cost grows with length; a mention longer than this is scored on its beginning only.
 MAX_CHARS = 2_000
@@ -56,65 +58,81 @@ def squeeze(word: str) -> tuple[str, str] | None:
     return _REPEAT3.sub(r"\1\1", word), _REPEAT3.sub(r"\1", word)
 
 
+F = TypeVar("F")  # what a TextScanner's table holds for a token
+
 # Flags of ``TextScanner.scan``: what the valence rules need to know about the raw text's surface.
 ELONGATED = 1  # some letter three times in a row ("nuuuul"): has_elongation(text)
 CAPITAL_PAIR = 2  # two capitals in a row somewhere
 EMOJI = 4  # some character is one of the scanner's ``emoji``
 EMOTICON = 8  # some whitespace-separated chunk is one of the scanner's ``emoticons``
+ANCHOR = 16  # some whitespace-separated chunk, lower-cased, holds one of the scanner's ``anchors``
 
 
-class TextScanner:
-    """Folded tokens and surface flags of a cleaned text, remembered per whitespace-separated chunk.
+class TextScanner(Generic[F]):
+    """Folded tokens, what a table knows of each, and surface flags of a cleaned text, remembered per chunk.
 
-    Mentions reuse the same few thousand chunks ("the", "@united", "nul", "!!"), so after warm-up a text costs one
-    ``str.split`` and a dictionary look-up per chunk (done in C by ``map``) instead of a Unicode fold and three
-    regex scans of the whole text. This is exact because neither tokens nor the flagged patterns can span
-    whitespace, and folding is the same chunk by chunk except for the capital sigma, whose lower case depends on
-    its neighbours: texts holding one take the whole-text path.
+    Mentions reuse the same few thousand whitespace-separated chunks ("the", "@united", "nul", "!!"), so after
+    warm-up a text costs one ``str.split`` and a dictionary look-up per chunk (done in C by ``map``) instead of a
+    Unicode fold, three regex scans of the whole text and a look-up per token. This is exact because neither
+    tokens nor the flagged patterns can span whitespace, and folding is the same chunk by chunk except for the
+    capital sigma, whose lower case depends on its neighbours: texts holding one take the whole-text path.
 
-    ``emoji`` (single characters) and ``emoticons`` (whole chunks) raise the EMOJI and EMOTICON flags, so the
-    scorer looks for them only in the texts that hold one, instead of in every text.
+    Each chunk is remembered as one flat tuple (token, table entry, token, table entry...): a text's tuples are
+    chained into one list, whose even and odd slices are its tokens and their entries, all in C.
+
+    ``emoji`` (single characters), ``emoticons`` (whole chunks) and ``anchors`` (substrings of a lower-cased
+    chunk) raise the EMOJI, EMOTICON and ANCHOR flags, so the scorer looks for them only in the texts that hold
+    one, instead of in every text.
     """
 
-    def __init__(self, max_chunks: int = 100_000, emoji: frozenset[str] = frozenset(),
-                 emoticons: frozenset[str] = frozenset()) -> None:
-        self._tokens: dict[str, tuple[str, ...]] = {}  # chunk -> tokens(fold(chunk))
+    def __init__(self, table: Mapping[str, F] | None = None, max_chunks: int = 100_000,
+                 emoji: frozenset[str] = frozenset(), emoticons: frozenset[str] = frozenset(),
+                 anchors: tuple[str, ...] = ()) -> None:
+        self._table: Mapping[str, F] = table if table is not None else {}
+        self._chunks: dict[str, tuple[str | F | None, ...]] = {}  # chunk -> (token, table entry or None, ...)
         self._flags: dict[str, int] = {}  # chunk -> its surface flags, for the few chunks that have any
         self._max_chunks = max_chunks
         self._emoji = emoji
         self._emoticons = emoticons
+        self._anchors = anchors
 
-    def scan(self, text: str) -> tuple[list[str], int]:
-        """(tokens(fold(text)), ELONGATED | CAPITAL_PAIR | EMOJI | EMOTICON flags of text)."""
+    def scan(self, text: str) -> tuple[list[str], list[F | None], int]:
+        """(tokens(fold(text)), the table's entry for each token or None, ELONGATED | CAPITAL_PAIR | EMOJI |
+        EMOTICON | ANCHOR flags of text)."""
         if "\u03a3" in text:
-            flags = self._surface_flags(text) & ~EMOTICON  # a whole text is not a chunk
-            if not self._emoticons.isdisjoint(text.split()):
+            chunks = text.split()
+            flags = self._surface_flags(text) & ~(EMOTICON | ANCHOR)  # a whole text is not a chunk
+            if not self._emoticons.isdisjoint(chunks):
                 flags |= EMOTICON
-            return tokens(fold(text)), flags
-        if len(self._tokens) >= self._max_chunks:
+            if any(self._holds_anchor(chunk) for chunk in chunks):
+                flags |= ANCHOR
+            folded = tokens(fold(text))
+            return folded, list(map(self._table.get, folded)), flags
+        if len(self._chunks) >= self._max_chunks:
             # A bounded memory, emptied between texts (never halfway); the common chunks soon come back.
-            self._tokens.clear()
+            self._chunks.clear()
             self._flags.clear()
         chunks = text.split()
-        per_chunk = list(map(self._tokens.get, chunks))
+        per_chunk = list(map(self._chunks.get, chunks))
         try:
-            folded = list(chain.from_iterable(per_chunk))
+            flat = list(chain.from_iterable(per_chunk))
         except TypeError:  # a chunk not seen before (None is not iterable): rarer than a test for it is dear
             per_chunk = [known if known is not None else self._learn(chunk)
                          for chunk, known in zip(chunks, per_chunk, strict=True)]
-            folded = list(chain.from_iterable(per_chunk))
+            flat = list(chain.from_iterable(per_chunk))
         flags = 0
         if not self._flags.keys().isdisjoint(chunks):
             for chunk_flags in filter(None, map(self._flags.get, chunks)):
                 flags |= chunk_flags
-        return folded, flags
+        return flat[::2], flat[1::2], flags  # type: ignore[return-value]
 
-    def _learn(self, chunk: str) -> tuple[str, ...]:
-        chunk_tokens = tuple(tokens(fold(chunk)))
-        self._tokens[chunk] = chunk_tokens
+    def _learn(self, chunk: str) -> tuple[str | F | None, ...]:
+        get = self._table.get
+        remembered = tuple(chain.from_iterable((token, get(token)) for token in tokens(fold(chunk))))
+        self._chunks[chunk] = remembered
         if flags := self._surface_flags(chunk):
             self._flags[chunk] = flags
-        return chunk_tokens
+        return remembered
 
     def _surface_flags(self, text: str) -> int:
         flags = ELONGATED if _REPEAT3.search(text) else 0
@@ -124,4 +142,10 @@ class TextScanner:
             flags |= EMOJI
         if text in self._emoticons:
             flags |= EMOTICON
+        if self._holds_anchor(text):
+            flags |= ANCHOR
         return flags
+
+    def _holds_anchor(self, text: str) -> bool:
+        lowered = text.lower()
+        return any(anchor in lowered for anchor in self._anchors)

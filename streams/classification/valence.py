@@ -57,6 +57,10 @@ SARCASM = re.compile(
 _SARCASM_MARKERS = ("for nothing", "merci pour rien", "yeah right", "oh great", "just great", "so much for",
                     "as usual", "comme", "bravo", "surprise", "/s")
 _SARCASM_EMOJI = ("\U0001F644", "\U0001F926", "\U0001F921")
+# And one of these, inside one whitespace-free stretch of the text: the text scanner flags, once per distinct
+# chunk, the chunks that hold one, so a text without any is known not to be sarcastic without being searched.
+SARCASM_ANCHORS = ("nothing", "rien", "yeah", "great", "much", "usual", "comme", "bravo", "surprise", "/s",
+                   *_SARCASM_EMOJI)
 
 
 def is_sarcastic(lowered: str) -> bool:
@@ -131,12 +135,14 @@ class ValenceScorer:
 
     def score_found(self, text: str, folded: list[str], language: str, found: list[tuple[int, float]], *,
                     elongated: bool, capital_pair: bool, contrast_at: int, counted_negators: int,
-                    may_hold_emoji: bool = True, may_hold_emoticon: bool = True) -> Valence:
+                    may_hold_emoji: bool = True, may_hold_emoticon: bool = True,
+                    may_be_sarcastic: bool = True) -> Valence:
         """The valence once the per-token facts are known (the classifier gathers them in one pass).
 
         ``found``: (token index, lexicon valence) in index order; ``contrast_at``: index of the last contrast
         word or -1; ``capital_pair``: two capitals in a row somewhere in ``text``; ``may_hold_emoji`` /
-        ``may_hold_emoticon``: False when the caller knows the text holds no lexicon emoji / emoticon chunk.
+        ``may_hold_emoticon``: False when the caller knows the text holds no lexicon emoji / emoticon chunk;
+        ``may_be_sarcastic``: False when it knows the text holds none of the SARCASM_ANCHORS.
         """
         if elongated:
             lookup = self._lookup.get(language) or self._lookup["other"]
@@ -199,7 +205,7 @@ class ValenceScorer:
             values.append(BARE_NEGATION * min(bare, 2))
             hits += 1
         sarcasm = False
-        if values and max(values) > 0 and is_sarcastic(text.lower()):
+        if may_be_sarcastic and values and max(values) > 0 and is_sarcastic(text.lower()):
             sarcasm = True
             values = [v * SARCASM_FLIP if v > 0 else v for v in values]
         total = summed = sum(values)

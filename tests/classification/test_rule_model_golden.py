@@ -175,13 +175,43 @@ def test_same_answers_whatever_the_cache_holds() -> None:
 
 
 def test_text_scanner_with_a_tiny_memory_matches_whole_text_scanning() -> None:
-    from streams.classification.text import CAPITAL_PAIR, ELONGATED, TextScanner, clean, fold, has_elongation, tokens
-    from streams.classification.valence import _CAPITALS
+    from streams.classification.text import (
+        ANCHOR,
+        CAPITAL_PAIR,
+        ELONGATED,
+        EMOJI,
+        EMOTICON,
+        TextScanner,
+        clean,
+        fold,
+        has_elongation,
+        tokens,
+    )
+    from streams.classification.valence import _CAPITALS, SARCASM_ANCHORS
 
-    scanner = TextScanner(max_chunks=4)
+    lexicons = Lexicons.load()
+    emoji, emoticons = frozenset(lexicons.emoji), frozenset(lexicons.emoticons)
+    table = {word: f"entry of {word}" for word in _WORDS}
+    scanner = TextScanner(table, max_chunks=4, emoji=emoji, emoticons=emoticons, anchors=SARCASM_ANCHORS)
     for text in [clean(t) for t in HAND_PICKED + _random_texts(1000, seed=3)] * 2:
-        flags = (ELONGATED if has_elongation(text) else 0) | (CAPITAL_PAIR if _CAPITALS.search(text) else 0)
-        assert scanner.scan(text) == (tokens(fold(text)), flags), repr(text[:200])
+        flags = ((ELONGATED if has_elongation(text) else 0) | (CAPITAL_PAIR if _CAPITALS.search(text) else 0)
+                 | (EMOJI if not emoji.isdisjoint(text) else 0)
+                 | (EMOTICON if not emoticons.isdisjoint(text.split()) else 0)
+                 | (ANCHOR if any(a in text.lower() for a in SARCASM_ANCHORS) else 0))
+        folded = tokens(fold(text))
+        assert scanner.scan(text) == (folded, [table.get(t) for t in folded], flags), repr(text[:200])
+
+
+def test_every_sarcasm_cue_holds_an_anchor_the_scanner_flags() -> None:
+    """Texts whose chunks hold no anchor skip the sarcasm search: each alternative of the pattern must hold one,
+    inside a stretch without whitespace (a chunk)."""
+    from streams.classification.valence import SARCASM, SARCASM_ANCHORS
+
+    assert not any(ch.isspace() for anchor in SARCASM_ANCHORS for ch in anchor)
+    for alternative in SARCASM.pattern.split("|"):
+        if alternative.startswith("\\U"):  # an emoji, written as its escape in the pattern
+            alternative = chr(int(alternative[2:], 16))
+        assert any(anchor in alternative for anchor in SARCASM_ANCHORS), alternative
 
 
 if __name__ == "__main__":
