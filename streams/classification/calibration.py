@@ -24,10 +24,8 @@ class CompoundCalibration:
         if hits == 0:
             rest = (1.0 - self.no_evidence_neutral) / 2
             return rest, self.no_evidence_neutral, rest
-        polar = _sigmoid(self.polar_slope * (abs(compound) - self.threshold))
-        negative_share = _sigmoid(-self.direction_slope * compound)
+        # Two logistic functions, written out: this runs once per mention.
+        polar = 1.0 / (1.0 + math.exp(-(self.polar_slope * (abs(compound) - self.threshold))))
+        negative_share = 1.0 / (1.0 + math.exp(-(-self.direction_slope * compound)))
         return polar * negative_share, 1.0 - polar, polar * (1.0 - negative_share)
 
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
