@@ -32,6 +32,8 @@ test-integration: install ops-tools
 	$(PY) -m pytest -q -m integration
 
 bench: install
+	$(PY) benchmarks/classification.py --data $(SHARED_DATA)
+	$(PY) benchmarks/detection.py
 	$(PY) benchmarks/run.py
 
 eval-detection: install

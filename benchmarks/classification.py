@@ -45,7 +45,7 @@ def measure(classifier, texts: list[str], batch: int, repeats: int = 5) -> float
     return statistics.median(rates)
 
 
-class _SplitOnly:
+class SplitOnly:
     """Same-run reference: what a pass that only splits each text into words costs on this machine right now."""
 
     def classify(self, texts: list[str]) -> list[list[str]]:
@@ -65,7 +65,7 @@ def main() -> None:
     classifier = load_classifier(args.model)
     source, texts = sample_texts(args.data)
     rate = measure(classifier, texts, args.batch, args.repeats)
-    reference = measure(_SplitOnly(), texts, args.batch, args.repeats)
+    reference = measure(SplitOnly(), texts, args.batch, args.repeats)
     print(f"{classifier.name} {classifier.version}: {rate:,.0f} mentions/s on one core "
           f"({len(texts)} texts from {source}, batches of {args.batch}); "
           f"same-run reference, str.split alone: {reference:,.0f}/s, ratio 1:{reference / rate:.0f}")
