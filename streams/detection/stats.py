@@ -63,20 +63,33 @@ def glr_scans(
 def glr_below(observed: Sequence[float], expected: Sequence[float], min_window: int, dispersion: float,
               threshold: float) -> bool:
     """True when ``glr_scan``'s statistic is certainly below ``threshold`` (False: it may not be), at the cost of a
-    few logarithms: windows are taken in blocks of lengths [a, b], and no window of a block can score more than
-    the block's longest observed count against its shortest expected count (the statistic grows with the
-    observed count and falls with the expected one, and both only grow with the window)."""
+    few logarithms: see ``glr_below_sums``."""
+    if not observed:
+        return threshold > 0
+    older_o = list(accumulate(reversed(observed[:-1]), initial=0.0))
+    older_e = list(accumulate(reversed(expected[:-1]), initial=0.0))
+    return glr_below_sums(observed[-1], expected[-1], older_o, older_e, min_window, dispersion, threshold)
+
+
+def glr_below_sums(last_o: float, last_e: float, older_o: Sequence[float], older_e: Sequence[float],
+                   min_window: int, dispersion: float, threshold: float) -> bool:
+    """``glr_below`` from the newest bucket's counts and the sums of the i older buckets (i = 0, 1, ...), newest
+    first, which stay the same while only the newest bucket fills.
+
+    Windows are taken in blocks of lengths [a, b]: no window of a block can score more than the block's longest
+    observed count against its shortest expected count (the statistic grows with the observed count and falls
+    with the expected one, and both only grow with the window). These sums are not added in the scan's order:
+    a relative margin far above float rounding covers that.
+    """
     if threshold <= 0:
         return False
-    n = len(observed)
-    sums_o = list(accumulate(reversed(observed)))
-    sums_e = list(accumulate(reversed(expected)))
-    limit = threshold * max(dispersion, 1.0) * (1.0 - 1e-9)  # a margin far above float rounding
+    n = len(older_o)
+    limit = threshold * max(dispersion, 1.0) * (1.0 - 1e-9)
     log = math.log
     a = min_window - 1
     while a < n:
         b = min(n - 1, a + max(1, a // 2))
-        o, e = sums_o[b], sums_e[a]
+        o, e = last_o + older_o[b], last_e + older_e[a]
         if o > e > 0 and o * log(o / e) - (o - e) >= limit:
             return False
         a = b + 1

@@ -12,7 +12,7 @@ from typing import Any
 
 from streams.detection import cascades, seasonal
 from streams.detection.config import DetectorConfig
-from streams.detection.stats import doubling_time, glr_below, glr_scans, poisson_sf
+from streams.detection.stats import doubling_time, glr_below_sums, glr_scans, poisson_sf
 
 # Light bucket slots: [total, negatives, voices, first-time voices, engagement, reach, high-reach, relays].
 TOTAL, NEG, VOICES, NEW, AMP, REACH, HIGH, RELAYS = range(8)
@@ -132,7 +132,7 @@ def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, 
     """
     get = buckets.get
     if cache:
-        closed, full = cache
+        closed, full = cache[0], cache[1]
     else:
         if slot is None:
             closed = [get(k, 0.0) for k in keys[:-1]]
@@ -251,23 +251,45 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
         return
     cur = state["cur"]
     sums = state.get("dsum")
-    if sums is None or sums[0] != cur or sums[1] != live:
+    if sums is None or sums[0] != cur or sums[1] != live or len(sums) < 6:
         sums = state["dsum"] = _day_sums(state, cfg, dv, cur, live, kmax)
+        sums.append(_live_references(state, cfg, dv, cur, live, kmax))
+    # The live buckets (newest first), exactly as a full scan would add them: "for k: o += observed; for j:
+    # r += w * reference * today / that day", w the elapsed fraction for the current bucket (k = 1) and 1.0 for
+    # the others, whose terms are the same all through the bucket (cached); running sums with accumulate.
     dow = state["base"]["dow"]
     day_ms = seasonal.DAY_MS
-    # The live buckets (newest first), exactly as a full scan would add them.
-    o = r = 0.0
-    for k in range(1, min(live, kmax) + 1):
-        t = cur - (k - 1) * bms
-        w = fraction if k == 1 else 1.0
-        o += observed[live - k]
-        today = dow[(t // day_ms + 3) % 7]
-        for j in range(1, days + 1):
-            r += w * dv[nd - (k - live) - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7]
-        if k == step:
-            sig.day_ratio_hour = o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
+    top = min(live, kmax)
+    today = dow[(cur // day_ms + 3) % 7]
+    terms = [fraction * dv[nd - (1 - live) - j * per_day] * today / dow[((cur - j * day_ms) // day_ms + 3) % 7]
+             for j in range(1, days + 1)]
+    terms += sums[5]
+    os_ = list(accumulate(observed[live - top:][::-1]))
+    rs = list(accumulate(terms))
+    if top >= step:
+        o, r = os_[step - 1], rs[step * days - 1]
+        sig.day_ratio_hour = o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
+    o, r = os_[-1], rs[-1]
     _keep_best_day_window(sig, ((k, o + so, r + sr) for k, so, sr in zip(sums[2], sums[3], sums[4], strict=True)),
                           days, fraction, bms)
+
+
+def _live_references(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: int, live: int,
+                     kmax: int) -> list[float]:
+    """The reference terms of the live buckets k = 2 .. min(live, kmax) of ``day_scan`` (k = 1, the current
+    bucket, is weighted by the elapsed fraction), in the order the scan adds them."""
+    bms = cfg.bucket_ms
+    per_day = 86_400_000 // bms
+    dow = state["base"]["dow"]
+    day_ms = seasonal.DAY_MS
+    nd = len(dv)
+    out = []
+    for k in range(2, min(live, kmax) + 1):
+        t = cur - (k - 1) * bms
+        today = dow[(t // day_ms + 3) % 7]
+        for j in range(1, cfg.day_reference_days + 1):
+            out.append(1.0 * dv[nd - (k - live) - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7])
+    return out
 
 
 def _keep_best_day_window(sig: WindowSignals, windows: Iterable[tuple[int, float, float]], days: int,
@@ -405,12 +427,21 @@ def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys
     """Each topic's GLR, for the topics whose GLR may reach a severity: the others cannot change the level
     (``severity.assess``) nor the calm of the brand (``_evaluate``), and show nowhere in an alert."""
     lowest = min(cfg.watch_glr, cfg.warning_glr, cfg.critical_glr)
+    last_key = keys[-1]
     for topic, sub in state["tp"].items():
-        observed, expected = _series(sub["b"], sub["base"], cfg, keys, slots, fraction, None,
-                                     _series_cache(state, "t" + topic))
-        phi = sub["base"]["phi"]
-        if glr_below(observed, expected, cfg.min_window_buckets, phi, lowest):
+        buckets, base = sub["b"], sub["base"]
+        # The bound needs the window sums only: [closed buckets' voices summed newest first, the same of their
+        # expected voices, the current bucket's expected voices], cached for the bucket like _series's lists.
+        cache = _series_cache(state, "t" + topic)
+        if not cache:
+            closed, full = _series(buckets, base, cfg, keys, slots, 1.0, None)
+            cache += (list(accumulate(reversed(closed[:-1]), initial=0.0)),
+                      list(accumulate(reversed(full[:-1]), initial=0.0)), full[-1])
+        phi = base["phi"]
+        if glr_below_sums(buckets.get(last_key, 0.0), cache[2] * fraction, cache[0], cache[1],
+                          cfg.min_window_buckets, phi, lowest):
             continue
+        observed, expected = _series(buckets, base, cfg, keys, slots, fraction, None)
         glr, _, o, e, _ = glr_scans(observed, expected, cfg.min_window_buckets, phi)
         sig.topic_glr[topic] = (glr, o, e)
 
