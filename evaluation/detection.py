@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,9 +26,13 @@ from streams.scenarios import SUITE, build_labelled  # noqa: E402
 DAY = 86_400_000
 AIRLINE_MAP = {"id": "tweet_id", "text": "text", "created_at": "tweet_created", "author.id": "name",
                "author.handle": "name", "engagement.reposts": "retweet_count"}
-SURGE_DAY = int(datetime(2015, 2, 22, tzinfo=UTC).timestamp() * 1000)
-QUIET_FROM = int(datetime(2015, 2, 17, tzinfo=UTC).timestamp() * 1000)
-QUIET_TO = int(datetime(2015, 2, 21, tzinfo=UTC).timestamp() * 1000)  # 02-17..02-20 inclusive
+# Days are the data's own calendar days: every timestamp in the file carries -08:00 (US Pacific), and SOURCE.txt's
+# day counts (United ~532 negative tweets on 02-22, Delta ~255) are counted on that calendar. UTC days would cut
+# the evening of 02-22, when the cancellations peaked, off into 02-23.
+DATA_TZ = timezone(timedelta(hours=-8))
+SURGE_DAY = int(datetime(2015, 2, 22, tzinfo=DATA_TZ).timestamp() * 1000)
+QUIET_FROM = int(datetime(2015, 2, 17, tzinfo=DATA_TZ).timestamp() * 1000)
+QUIET_TO = int(datetime(2015, 2, 21, tzinfo=DATA_TZ).timestamp() * 1000)  # 02-17..02-20 inclusive
 
 
 def _minutes(delta_ms: int | None) -> str:
