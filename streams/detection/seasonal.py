@@ -7,6 +7,8 @@ running mean shrunk toward a prior, so a new brand is neither hair-trigger nor b
 from __future__ import annotations
 
 import math
+from itertools import repeat
+from operator import truediv
 from typing import Any
 
 from streams.detection.config import DetectorConfig
@@ -39,7 +41,9 @@ def expected(base: dict[str, Any], cfg: DetectorConfig, t: int) -> float:
 
 def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, frozen: bool) -> None:
     """Learn from one closed bucket. ``frozen`` (an episode is open): a wave must not become the new normal."""
-    mu = expected(base, cfg, t)
+    h, d = (t // HOUR_MS) % 24, (t // DAY_MS + 3) % 7  # slots(t)
+    hod, dow = base["hod"], base["dow"]
+    mu = max(base["level"] * hod[h] * dow[d], cfg.min_expected_per_bucket)  # expected(base, cfg, t)
     if frozen:
         # Learn only a little of the wave: enough that a level lasting days becomes the new normal (and a
         # baseline learned too low at start-up catches up), too little for one wave to hide itself.
@@ -49,8 +53,6 @@ def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, fro
         x = min(observed, mu + 3.0 * math.sqrt(base["phi"] * mu) + 1.0)
         residual = (observed - mu) ** 2 / max(mu, 0.5)
         base["phi"] = min(cfg.max_dispersion, max(1.0, base["phi"] + 0.01 * (min(residual, 10.0) - base["phi"])))
-    h, d = slots(t)
-    hod, dow = base["hod"], base["dow"]
     base["n"] += 1
     n = base["n"]
     level = base["level"]
@@ -71,4 +73,4 @@ def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, fro
     # Keep the factors' means at 1 so the level stays "voices per average bucket".
     for factors in (hod, dow):
         mean = sum(factors) / len(factors)
-        factors[:] = [f / mean for f in factors]  # in place
+        factors[:] = map(truediv, factors, repeat(mean))  # in place, f / mean each

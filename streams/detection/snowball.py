@@ -11,6 +11,8 @@ runs at most once per event-time ``eval_interval_ms``, so a busy brand costs mic
 from __future__ import annotations
 
 from collections import _count_elements  # type: ignore[attr-defined]  # Counter.update's counting loop
+from itertools import compress, repeat
+from operator import itemgetter, lt
 from typing import Any
 from zlib import crc32 as _crc32
 
@@ -426,8 +428,8 @@ class SnowballDetector:
             # Authors silent longer than every window and cooldown that needs them.
             forget = bucket - max(cfg.repeat_window_ms, cfg.repeat_cooldown_ms, cfg.high_reach_cooldown_ms)
             authors = state["authors"]
-            for key in [k for k, r in authors.items() if r[1] < forget]:
-                del authors[key]
+            for key in list(compress(authors, map(lt, map(_last_seen, authors.values()), repeat(forget)))):
+                del authors[key]  # (the loop "if record[1] < forget", in C)
         detail_start = bucket - (cfg.detail_buckets - 1) * bms
         for key in [k for k in state["d"] if int(k) < detail_start]:
             detail = state["d"].pop(key)
@@ -514,6 +516,7 @@ class SnowballDetector:
 
 
 _NEGATIVE = Sentiment.NEGATIVE
+_last_seen = itemgetter(1)  # of an author record
 _findall_terms = text.TERM.findall
 _STOPWORDS = text.STOPWORDS
 

@@ -6,8 +6,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
-from operator import mul, truediv
+from itertools import accumulate, repeat
+from operator import itemgetter, mul, truediv
 from typing import Any
 
 from streams.detection import cascades, seasonal
@@ -111,7 +111,7 @@ def _grid_of(bms: int, horizon: int, first: int, cur: int) -> tuple[tuple[str, .
     # until the watermark enters the next bucket.
     starts = range(max(first, cur - (horizon - 1) * bms), cur + bms, bms)
     hour, day = seasonal.HOUR_MS, seasonal.DAY_MS
-    return tuple(str(s) for s in starts), tuple(((s // hour) % 24, (s // day + 3) % 7) for s in starts)
+    return tuple(map(str, starts)), tuple(((s // hour) % 24, (s // day + 3) % 7) for s in starts)
 
 
 @lru_cache(maxsize=64)
@@ -134,13 +134,15 @@ def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, 
     if cache:
         closed, full = cache[0], cache[1]
     else:
+        # Loops in C (map), the same values: a missing bucket counts 0.0; expected is seasonal.expected,
+        # max(level * hod[h] * dow[d], floor), for every bucket of the horizon.
         if slot is None:
-            closed = [get(k, 0.0) for k in keys[:-1]]
+            closed = list(map(get, keys[:-1], repeat(0.0)))
         else:
-            closed = [c[slot] if (c := get(k)) is not None else 0.0 for k in keys[:-1]]
-        # seasonal.expected, inlined: this runs for every bucket of the horizon.
-        level, hod, dow, floor = base["level"], base["hod"], base["dow"], cfg.min_expected_per_bucket
-        full = [max(level * hod[h] * dow[d], floor) for h, d in slots]
+            closed = list(map(itemgetter(slot), map(get, keys[:-1], repeat(_NO_CELL))))
+        hours, weekdays = _slot_columns(slots)
+        full = list(map(max, map(mul, map(mul, repeat(base["level"]), map(base["hod"].__getitem__, hours)),
+                                 map(base["dow"].__getitem__, weekdays)), repeat(cfg.min_expected_per_bucket)))
         if cache is not None:
             cache += (closed, full)
     if slot is None:
@@ -151,6 +153,15 @@ def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, 
     expected = full[:-1]
     expected.append(full[-1] * fraction)
     return observed, expected
+
+
+_NO_CELL = (0, 0, 0.0, 0.0, 0, 0, 0, 0)  # a bucket without mentions, as the light counters read
+
+
+@lru_cache(maxsize=64)
+def _slot_columns(slots: tuple[tuple[int, int], ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The hours of day and the days of week of a grid's slots, as two columns (a memo of a pure function)."""
+    return tuple(h for h, _ in slots), tuple(d for _, d in slots)
 
 
 def _series_cache(state: dict[str, Any], name: str) -> list[Any]:
