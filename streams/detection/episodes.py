@@ -7,6 +7,7 @@ flares up again soon after resolving reopens its episode under the same alert id
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from streams.detection import explain, seasonal
@@ -17,8 +18,10 @@ from streams.models import Alert, AlertKind, Severity
 
 
 class Lifecycle:
-    def __init__(self, config: DetectorConfig) -> None:
+    def __init__(self, config: DetectorConfig,
+                 own_terms: Callable[[str], frozenset[str]] = lambda brand_id: frozenset()) -> None:
         self.config = config
+        self.own_terms = own_terms  # brand id -> the brand's own names, never shown as emerging terms
 
     def step(self, state: dict[str, Any], brand_id: str, sig: WindowSignals) -> list[Alert]:
         cfg = self.config
@@ -66,7 +69,7 @@ class Lifecycle:
 
     def _alert(self, state: dict[str, Any], brand_id: str, episode: dict[str, Any], severity: Severity,
                sig: WindowSignals, held: list[str], now: int) -> Alert:
-        for_alert(state, self.config, sig)
+        for_alert(state, self.config, sig, self.own_terms(brand_id))
         if sig.topic is None and episode["topic"] is not None:
             sig.topic = episode["topic"]
         return Alert(

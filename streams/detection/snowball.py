@@ -10,7 +10,10 @@ runs at most once per event-time ``eval_interval_ms``, so a busy brand costs mic
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import _count_elements  # type: ignore[attr-defined]  # Counter.update's counting loop
+from collections.abc import Iterable, Mapping
 from itertools import compress, repeat
 from operator import itemgetter, lt
 from typing import Any
@@ -32,9 +35,14 @@ _STATS = ("mentions", "negatives", "late", "duplicates", "no_author", "no_brand"
 
 
 class SnowballDetector:
-    def __init__(self, config: DetectorConfig | None = None) -> None:
+    def __init__(self, config: DetectorConfig | None = None,
+                 brand_names: Mapping[str, Iterable[str]] | None = None) -> None:
+        """``brand_names``: brand id -> the brand's own names, aliases, handles and hashtags (the brands file's),
+        never shown as emerging terms; without it, only the brand id's forms are left out (``own_terms``)."""
         self.config = config or DetectorConfig()
-        self.lifecycle = Lifecycle(self.config)
+        self._brand_names = {k: tuple(v) for k, v in (brand_names or {}).items()}
+        self._own_terms: dict[str, frozenset[str]] = {}
+        self.lifecycle = Lifecycle(self.config, self.own_terms)
         self._complaint_intents = frozenset(self.config.complaint_intents)
         self._late_span = (self.config.horizon_buckets - 1) * self.config.bucket_ms
         self._bms = self.config.bucket_ms
@@ -124,6 +132,13 @@ class SnowballDetector:
             alerts.extend(self._evaluate(state, brand_id))
             alerts.extend(care.expire_complaints(state, brand_id, wm, self.config))
         return state, alerts
+
+    def own_terms(self, brand_id: str) -> frozenset[str]:
+        """The brand's own names as the emerging-terms tokenizer would yield them (see ``own_terms``)."""
+        terms = self._own_terms.get(brand_id)
+        if terms is None:
+            terms = self._own_terms[brand_id] = own_terms(brand_id, self._brand_names.get(brand_id, ()))
+        return terms
 
     def gauges(self, state: State | None) -> dict[str, float]:
         """Fixed keys (``GAUGES``) for Prometheus, whatever the state."""
@@ -515,6 +530,20 @@ class SnowballDetector:
         return dict(state["stats"]) if state and state.get("v") == STATE_VERSION else dict.fromkeys(_STATS, 0)
 
 
+def own_terms(brand_id: str, names: Iterable[str] = ()) -> frozenset[str]:
+    """The forms a brand's own names take among emerging terms (``text.terms`` of NFC, case-folded text): each of
+    the brand id and ``names`` (names, aliases, handles, hashtags), without its '@' or '#', as a word, a hashtag
+    and an @handle, also with its spaces, dots, dashes and underscores removed ("virgin_america", "Virgin
+    America" and "@VirginAmerica" all give "virginamerica")."""
+    out: set[str] = set()
+    for name in (brand_id, *names):
+        folded = unicodedata.normalize("NFC", name).casefold().strip().lstrip("@#")
+        for form in {folded, _SEPARATORS.sub("", folded)} - {""}:
+            out.update((form, "#" + form, "@" + form))
+    return frozenset(out)
+
+
+_SEPARATORS = re.compile(r"[\s._-]+")
 _NEGATIVE = Sentiment.NEGATIVE
 _last_seen = itemgetter(1)  # of an author record
 _findall_terms = text.TERM.findall

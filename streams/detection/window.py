@@ -423,14 +423,16 @@ def _breadth(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> 
             sig.topic, sig.topic_share = topic, min(share, 1.0)
 
 
-def for_alert(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> None:
-    """The costlier signals only an alert shows: emerging terms, the cascade forecast, example mentions."""
+def for_alert(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals,
+              own_terms: frozenset[str] = frozenset()) -> None:
+    """The costlier signals only an alert shows: emerging terms (never ``own_terms``, the brand's own names),
+    the cascade forecast, example mentions."""
     _explain(state, cfg, sig)
     ids = [(score, mid) for detail in state["d"].values() for score, mid in detail["ids"]]
     sig.sample_ids = [mid for _, mid in sorted(ids, key=lambda x: (-x[0], x[1]))[:5]]
     if sig.cascade_root is None:
         _cascade(state, cfg, sig, state["wm"])
-    sig.terms = emerging_terms(state, cfg, state["wm"])
+    sig.terms = emerging_terms(state, cfg, state["wm"], own_terms)
 
 
 def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys: tuple[str, ...],
@@ -470,14 +472,18 @@ def _cascade(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, now
     sig.cascade_forecast, sig.cascade_branching, sig.cascade_supercritical = final, branching, supercritical
 
 
-def emerging_terms(state: dict[str, Any], cfg: DetectorConfig, now: int) -> list[tuple[str, float]]:
-    """Terms of the last hour's negative mentions that beat their usual rate, best first, with a z-like score."""
+def emerging_terms(state: dict[str, Any], cfg: DetectorConfig, now: int,
+                   exclude: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+    """Terms of the last hour's negative mentions that beat their usual rate, best first, with a z-like score.
+
+    ``exclude``: terms never shown, the brand's own names and hashtags (every mention of a brand names it, so
+    its name rises with any wave and says nothing about what the wave is about)."""
     window = state["w"]["t"]
     hours_memory = cfg.vocab_half_life_ms / 3_600_000 / math.log(2)
     hours_window = cfg.detail_buckets * cfg.bucket_ms / 3_600_000
     scored = []
     for term, n in window.items():
-        if n < 3:
+        if n < 3 or term in exclude:
             continue
         value, t = state["vocab"].get(term, (0.0, now))
         decayed = value * 0.5 ** ((now - t) / cfg.vocab_half_life_ms)
