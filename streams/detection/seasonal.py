@@ -7,8 +7,6 @@ running mean shrunk toward a prior, so a new brand is neither hair-trigger nor b
 from __future__ import annotations
 
 import math
-from itertools import repeat
-from operator import truediv
 from typing import Any
 
 from streams.detection.config import DetectorConfig
@@ -73,4 +71,4 @@ def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, fro
     # Keep the factors' means at 1 so the level stays "voices per average bucket".
     for factors in (hod, dow):
         mean = sum(factors) / len(factors)
-        factors[:] = map(truediv, factors, repeat(mean))  # in place, f / mean each
+        factors[:] = [f / mean for f in factors]  # in place

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
-from operator import itemgetter, mul, truediv
+from operator import itemgetter
 from typing import Any
 
 from streams.detection import cascades, seasonal
@@ -134,15 +134,13 @@ def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, 
     if cache:
         closed, full = cache[0], cache[1]
     else:
-        # Loops in C (map), the same values: a missing bucket counts 0.0; expected is seasonal.expected,
-        # max(level * hod[h] * dow[d], floor), for every bucket of the horizon.
+        # Look-ups in C (map), the same values: a missing bucket counts 0.0.
         if slot is None:
             closed = list(map(get, keys[:-1], repeat(0.0)))
         else:
             closed = list(map(itemgetter(slot), map(get, keys[:-1], repeat(_NO_CELL))))
-        hours, weekdays = _slot_columns(slots)
-        full = list(map(max, map(mul, map(mul, repeat(base["level"]), map(base["hod"].__getitem__, hours)),
-                                 map(base["dow"].__getitem__, weekdays)), repeat(cfg.min_expected_per_bucket)))
+        level, hod, dow, floor = base["level"], base["hod"], base["dow"], cfg.min_expected_per_bucket
+        full = [max(level * hod[h] * dow[d], floor) for h, d in slots]  # seasonal.expected, inlined
         if cache is not None:
             cache += (closed, full)
     if slot is None:
@@ -156,12 +154,6 @@ def _series(buckets: dict[str, Any], base: dict[str, Any], cfg: DetectorConfig, 
 
 
 _NO_CELL = (0, 0, 0.0, 0.0, 0, 0, 0, 0)  # a bucket without mentions, as the light counters read
-
-
-@lru_cache(maxsize=64)
-def _slot_columns(slots: tuple[tuple[int, int], ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """The hours of day and the days of week of a grid's slots, as two columns (a memo of a pure function)."""
-    return tuple(h for h, _ in slots), tuple(d for _, d in slots)
 
 
 def _series_cache(state: dict[str, Any], name: str) -> list[Any]:
@@ -359,7 +351,7 @@ def _day_sums(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: 
     for j in range(1, days + 1):
         lo, hi = nd - m - j * per_day, nd - j * per_day  # dv[i - j * per_day] for i = nd - 1 down to nd - m
         ref = dv[hi - 1:lo - 1:-1] if lo > 0 else dv[hi - 1::-1]
-        terms[j - 1::days] = map(truediv, map(mul, ref, today), [dow[(w - j) % 7] for w in weekdays])
+        terms[j - 1::days] = [x * a / dow[(w - j) % 7] for x, a, w in zip(ref, today, weekdays, strict=True)]
     r = list(accumulate(terms))[days - 1::days]
     ks, os_, rs = [], [], []
     first = max(live + 1, start_min)
