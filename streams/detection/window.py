@@ -21,7 +21,7 @@ TOTAL, NEG, VOICES, NEW, AMP, REACH, HIGH, RELAYS = range(8)
 @dataclass(slots=True)
 class WindowSignals:
     glr: float = 0.0
-    glr_short: float = 0.0
+    glr_short: float = 0.0  # computed while an episode is open (the only time it is read)
     window_min: float = 0.0
     observed: float = 0.0
     expected: float = 0.0
@@ -181,8 +181,9 @@ def compute(state: dict[str, Any], cfg: DetectorConfig) -> WindowSignals:
     observed, expected = _series(state["b"], state["base"], cfg, keys, slots, fraction, VOICES,
                                  _series_cache(state, ""))
     d = cfg.detail_buckets
+    # The short (last hour) statistic only tells whether an open episode calms down (Lifecycle.step).
     sig.glr, k, sig.observed, sig.expected, sig.glr_short = glr_scans(
-        observed, expected, cfg.min_window_buckets, sig.dispersion, d)
+        observed, expected, cfg.min_window_buckets, sig.dispersion, d if state["ep"] is not None else 0)
     sig.window_min = round((k - 1 + fraction) * bms / 60_000, 1)
     sig.ratio = sig.observed / sig.expected if sig.expected > 0 else 0.0
     o_hour, e_hour = sum(observed[-d:]), sum(expected[-d:])
@@ -435,18 +436,18 @@ def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys
     last_key = keys[-1]
     for topic, sub in state["tp"].items():
         buckets, base = sub["b"], sub["base"]
-        # The bound needs the window sums only: [closed buckets' voices summed newest first, the same of their
-        # expected voices, the current bucket's expected voices], cached for the bucket like _series's lists.
+        # _series's cache, plus the sums the bound needs: the closed buckets' voices and expected voices, summed
+        # newest first (the same for the whole bucket).
         cache = _series_cache(state, "t" + topic)
         if not cache:
-            closed, full = _series(buckets, base, cfg, keys, slots, 1.0, None)
-            cache += (list(accumulate(reversed(closed[:-1]), initial=0.0)),
-                      list(accumulate(reversed(full[:-1]), initial=0.0)), full[-1])
+            _series(buckets, base, cfg, keys, slots, 1.0, None, cache)
+            cache += (list(accumulate(reversed(cache[0]), initial=0.0)),
+                      list(accumulate(reversed(cache[1][:-1]), initial=0.0)))
         phi = base["phi"]
-        if glr_below_sums(buckets.get(last_key, 0.0), cache[2] * fraction, cache[0], cache[1],
+        if glr_below_sums(buckets.get(last_key, 0.0), cache[1][-1] * fraction, cache[2], cache[3],
                           cfg.min_window_buckets, phi, lowest):
             continue
-        observed, expected = _series(buckets, base, cfg, keys, slots, fraction, None)
+        observed, expected = _series(buckets, base, cfg, keys, slots, fraction, None, cache)
         glr, _, o, e, _ = glr_scans(observed, expected, cfg.min_window_buckets, phi)
         sig.topic_glr[topic] = (glr, o, e)
 
