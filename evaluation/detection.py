@@ -20,6 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from streams.backtest.evaluation import episodes, evaluate_scenario, first_at  # noqa: E402
 from streams.backtest.runner import classify, detect, load_mentions  # noqa: E402
+from streams.enrichment import BrandCatalog  # noqa: E402
 from streams.models import Severity  # noqa: E402
 from streams.scenarios import SUITE, build_labelled  # noqa: E402
 
@@ -77,7 +78,7 @@ def airline_tables(data: Path) -> list[str]:
         except Exception as exc:  # the classifier is replaced concurrently: report, do not hide
             out += [f"\n**{label}**: classifier failed ({type(exc).__name__}: {exc})."]
             continue
-        run = detect(classified)
+        run = detect(classified, brand_names=BrandCatalog.from_yaml(brands_file).own_names())
         out += [f"\n**Airline tweets, {label}** ({len(classified)} mentions, detection "
                 f"{run.mentions_per_second:,.0f} mentions/s)\n",
                 "| airline | warning on 02-22 | first watch vs 02-22 peak hour | first warning vs peak hour | "

@@ -24,7 +24,7 @@ def make_stages(settings: Settings | None = None) -> tuple[Stages, PipelineMetri
         codecs=build_codecs(settings),
         enricher=Enricher(catalog),
         classifier=load_classifier(None),
-        detector=SnowballDetector(),
+        detector=SnowballDetector(brand_names=catalog.own_names()),
         metrics=metrics,
         wall_clock_ms=lambda: 1_800_000_000_000,
     )

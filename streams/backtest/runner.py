@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,9 +124,11 @@ def with_brand_context(enriched: list, golds: list, by_time: bool = True) -> tup
     return out, [golds[i] for i in order]
 
 
-def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = None) -> BacktestResult:
-    """Run the streaming detector over ``classified`` with one state per brand, exactly as the Faust agent does."""
-    detector = SnowballDetector(config)
+def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = None,
+           brand_names: Mapping[str, Iterable[str]] | None = None) -> BacktestResult:
+    """Run the streaming detector over ``classified`` with one state per brand, exactly as the Faust agent does;
+    ``brand_names``: the brands' own names (``BrandCatalog.own_names``), kept out of emerging terms as live."""
+    detector = SnowballDetector(config, brand_names=brand_names)
     states: dict[str, dict[str, Any]] = {}
     alerts: list[Alert] = []
     start = time.perf_counter()
@@ -155,7 +157,9 @@ def run_backtest(path: Path, brands_file: Path, mapping: dict[str, str] | None =
     counts: Counter = Counter()
     mentions = load_mentions(path, mapping, sentiment_column, counts)
     classified = classify(mentions, brands_file, model_dir, use_model or not sentiment_column, counts)
-    result = detect(classified, config)
+    from streams.enrichment import BrandCatalog
+
+    result = detect(classified, config, BrandCatalog.from_yaml(brands_file).own_names())
     result.counts = counts
     return result
 

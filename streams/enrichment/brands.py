@@ -168,6 +168,11 @@ class BrandCatalog:
             r"(?<![\w@#])(?=(" + "|".join(re.escape(t) for t in alternatives) + r")([sx]?)(?!\w))"
         )
 
+    def own_names(self) -> dict[str, tuple[str, ...]]:
+        """Brand id -> its names, aliases, products, handles and hashtags: what the detector keeps out of a wave's
+        emerging terms (a brand's own name rises with every wave about it)."""
+        return {brand_id: brand.terms for brand_id, brand in self.brands.items()}
+
     @classmethod
     def from_yaml(cls, path: Path | str) -> BrandCatalog:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}

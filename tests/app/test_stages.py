@@ -165,3 +165,13 @@ def test_author_histories_are_kept_per_brand_and_author_and_explain_repeat_criti
     repeat = [a for a in alerts_of(stages, outputs) if a.kind == "repeat_critic" and a.brand_id == "globex"]
     assert repeat and repeat[0].signals["author_negatives_total"] >= 5
     assert any(r.startswith("history with the brand:") for r in repeat[0].reasons)
+
+
+def test_the_worker_keeps_every_own_name_of_a_brand_out_of_its_emerging_terms():
+    from streams.app.wiring import build_stages
+    from streams.settings import Settings
+
+    detector = build_stages(Settings()).detector
+    # From the brands file: an alias, a multi-word alias, a handle and a hashtag; not only the id.
+    assert {"acmetel", "acmemobile", "@acme_support", "#acmetelecom", "acme"} <= detector.own_terms("acme")
+    assert "acmetel" not in detector.own_terms("globex")
