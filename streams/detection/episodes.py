@@ -69,9 +69,9 @@ class Lifecycle:
 
     def _alert(self, state: dict[str, Any], brand_id: str, episode: dict[str, Any], severity: Severity,
                sig: WindowSignals, held: list[str], now: int) -> Alert:
-        for_alert(state, self.config, sig, self.own_terms(brand_id))
         if sig.topic is None and episode["topic"] is not None:
-            sig.topic = episode["topic"]
+            sig.topic = episode["topic"]  # the episode keeps its topic: explain that topic's share now
+        for_alert(state, self.config, sig, self.own_terms(brand_id))
         return Alert(
             alert_id=episode["id"],
             kind=AlertKind.SNOWBALL,

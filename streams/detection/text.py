@@ -13,6 +13,9 @@ STOPWORDS = frozenset(
     here than then too very again still since about after before into over more most some such only also being
     les des une est pas que qui pour avec sur dans par plus mais vous nous elle ils sont ont fait cette ces
     aux chez depuis encore toujours tres très mon mes ton tes son ses leur leurs même meme comme tout tous
+    i'm i've i'd you're we're they're isn't wasn't didn't doesn't won't did does doing yet even
+    c'est j'ai n'est n'ai d'un d'une qu'il qu'on suis était etait être etre avoir été ete ça cela rien jamais
+    quand alors aussi donc car puis votre vos notre nos
     """.split()
 )
 

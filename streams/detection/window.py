@@ -219,7 +219,12 @@ def _explain(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> 
     get = state["b"].get
     cells = [c for k in hour_keys(cfg.bucket_ms, cfg.detail_buckets, state["cur"])[::-1] if (c := get(k)) is not None]
     o_hour = sig.hour_voices
-    sig.first_time_share = sum(c[NEW] for c in cells) / o_hour if o_hour else 0.0
+    # First-time voices are weighed as voices are, but capped per author differently: never show over 100%.
+    sig.first_time_share = min(sum(c[NEW] for c in cells) / o_hour, 1.0) if o_hour else 0.0
+    if sig.topic is not None:
+        # The topic may be the episode's or a topic-level alert's, not the one _breadth found leading the hour.
+        topic_voices = state["w"]["tp"].get(sig.topic, 0.0)
+        sig.topic_share = min(topic_voices / sig.voices_hour, 1.0) if sig.voices_hour else 0.0
     sig.engagement = float(sum(c[AMP] for c in cells))
     sig.reach = float(sum(c[REACH] for c in cells))
     sig.high_reach = float(sum(c[HIGH] for c in cells))

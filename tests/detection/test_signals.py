@@ -124,3 +124,22 @@ def test_cascade_relays_are_tracked():
     state, _ = run(det, [root, *relays], state)
     assert state["casc"]["root"]["r"] == 50
     json.dumps(state)
+
+
+def test_alert_reasons_explain_the_episode_topic_and_never_exceed_whole_shares():
+    """An episode keeps its topic after the hour's leading topic changes: its share is the topic's own, and
+    shares (topic, first-time authors) stay within 0..100%. Function words are no emerging terms."""
+    import re
+
+    from streams.backtest.evaluation import evaluate_scenario
+    from streams.scenarios import build_labelled
+
+    snowballs = [a for a in evaluate_scenario(build_labelled("demo")).run.alerts
+                 if a.kind == "snowball" and a.severity.rank >= 1 and a.topic]
+    assert snowballs
+    for alert in snowballs:
+        topic_lines = [r for r in alert.reasons if r.startswith("topic:")]
+        shares = [int(s) for r in alert.reasons for s in re.findall(r"(\d+)%", r)]
+        assert all(0 <= s <= 100 for s in shares), alert.reasons
+        assert topic_lines and " 0% " not in topic_lines[0], alert.reasons
+        assert not {"c'est", "suis", "jamais", "votre"} & set(alert.top_terms or ())
