@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 
 from streams.classification.lexicons import Lexicons
-from streams.classification.text import has_elongation, squeeze
+from streams.classification.text import squeeze
 
-_CAPITALS = re.compile(r"[A-Z\u00c0-\u00de]{2}")
 _REPEAT = re.compile(r"(\w)\1{2,}")  # three or more of the same letter: "nuuuul"
 
 NEGATION_SCALAR = -0.74  # VADER: a negated word keeps about three quarters of its strength, reversed
@@ -119,24 +118,9 @@ class ValenceScorer:
         """The merged lexicon of each mention language: "en", "fr", and "other" for every other language."""
         return self._lookup
 
-    def score(self, text: str, folded: list[str], language: str) -> Valence:
-        lookup = self._lookup.get(language) or self._lookup["other"]
-        found = [(i, v) for i, w in enumerate(folded) if (v := lookup.get(w)) is not None]
-        contrast_at = -1
-        if not CONTRAST.isdisjoint(folded):
-            contrast_at = max(i for i, w in enumerate(folded) if w in CONTRAST)
-        return self.score_found(
-            text, folded, language, found,
-            elongated=has_elongation(text),
-            capital_pair=_CAPITALS.search(text) is not None,
-            contrast_at=contrast_at,
-            counted_negators=len([w for w in folded if w in COUNTED_NEGATORS]),
-        )
-
     def score_found(self, text: str, folded: list[str], language: str, found: list[tuple[int, float]], *,
                     elongated: bool, capital_pair: bool, contrast_at: int, counted_negators: int,
-                    may_hold_emoji: bool = True, may_hold_emoticon: bool = True,
-                    may_be_sarcastic: bool = True) -> Valence:
+                    may_hold_emoji: bool, may_hold_emoticon: bool, may_be_sarcastic: bool) -> Valence:
         """The valence once the per-token facts are known (the classifier gathers them in one pass).
 
         ``found``: (token index, lexicon valence) in index order; ``contrast_at``: index of the last contrast

@@ -60,20 +60,10 @@ def glr_scans(
     return best / scale, k, best_o, best_e, (best_short / scale if best_short > 0 else 0.0)
 
 
-def glr_below(observed: Sequence[float], expected: Sequence[float], min_window: int, dispersion: float,
-              threshold: float) -> bool:
-    """True when ``glr_scan``'s statistic is certainly below ``threshold`` (False: it may not be), at the cost of a
-    few logarithms: see ``glr_below_sums``."""
-    if not observed:
-        return threshold > 0
-    older_o = list(accumulate(reversed(observed[:-1]), initial=0.0))
-    older_e = list(accumulate(reversed(expected[:-1]), initial=0.0))
-    return glr_below_sums(observed[-1], expected[-1], older_o, older_e, min_window, dispersion, threshold)
-
-
 def glr_below_sums(last_o: float, last_e: float, older_o: Sequence[float], older_e: Sequence[float],
                    min_window: int, dispersion: float, threshold: float) -> bool:
-    """``glr_below`` from the newest bucket's counts and the sums of the i older buckets (i = 0, 1, ...), newest
+    """True when ``glr_scan``'s statistic is certainly below ``threshold`` (False: it may not be), at the cost of a
+    few logarithms, from the newest bucket's counts and the sums of the i older buckets (i = 0, 1, ...), newest
     first, which stay the same while only the newest bucket fills.
 
     Windows are taken in blocks of lengths [a, b]: no window of a block can score more than the block's longest
