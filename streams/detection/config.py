@@ -53,12 +53,17 @@ class DetectorConfig:
     critical_ratio: float = 4.0
     critical_authors: int = 30
     critical_doubling_min: float = 90.0  # critical needs growth still doubling faster than this
-    # Sustained surge (day scale): the last 12..24 hours against the same hours of the two days before (adjusted by
-    # the learned weekday profile), a binomial GLR. A big brand's day-long rise of 1.5x is strong evidence but
-    # never 2x in any 6-hour window; it reaches warning (never higher) on its own terms. See docs/detection.md.
+    # Sustained surge (day scale): the last 12..24 hours against the same hours of the days before (2 to 7 of them,
+    # as many as the history holds behind a whole-day window; adjusted by the learned weekday profile), a binomial
+    # GLR. A big brand's day-long rise of 1.5x is strong evidence but never 2x in any 6-hour window; it reaches
+    # warning (never higher) on its own terms. See docs/detection.md.
     day_hours: int = 24
     day_min_window_hours: int = 12
-    day_reference_days: int = 2
+    day_reference_days: int = 7  # at most: a week of the same hours, each weekday once
+    day_min_reference_days: int = 2
+    # ...and the newest hours must still be sustained_ratio x the same hours of those days: the surge goes on. Hours,
+    # not one hour: a small brand's hour is a few voices, as likely 1.4x by chance as not.
+    day_recent_hours: int = 6
     sustained_ratio: float = 1.4
     cold_start_ms: int = 3 * HOUR_MS  # no snowball alert before a brand has this much history at all
     warmup_ms: int = 48 * HOUR_MS  # before this much history (or two days of this hour), the rhythm is unknown:

@@ -36,6 +36,11 @@ def reasons(sig: WindowSignals, held: list[str]) -> list[str]:
                    else f"heading for about {sig.cascade_forecast:.0f} relays")
         out.append(f"cascade: the largest negative cascade ({sig.cascade_root}) has {sig.cascade_relays:.0f} relays, "
                    f"{heading}; branching {sig.cascade_branching:.2f}")
+    if sig.day_glr > 0:
+        out.append(f"day scale: {sig.day_observed:.0f} voices in the last {sig.day_hours:.0f} h against "
+                   f"{sig.day_expected:.0f} on the same hours of the {sig.day_reference_days} days before "
+                   f"({sig.day_ratio:.2f}x, weekday-adjusted; GLR {sig.day_glr:.1f}); the newest hours "
+                   f"{sig.day_ratio_recent:.2f}x")
     if sig.topic:
         out.append(f"topic: {sig.topic} carries {sig.topic_share:.0%} of the negative voices")
     if sig.terms:

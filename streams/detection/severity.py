@@ -32,7 +32,7 @@ def warning_authors(sig: WindowSignals, cfg: DetectorConfig, warming_up: bool = 
 
 def sustained_surge(sig: WindowSignals, cfg: DetectorConfig) -> bool:
     return (sig.day_glr >= cfg.warning_glr and sig.day_ratio >= cfg.sustained_ratio
-            and sig.day_ratio_hour >= cfg.sustained_ratio)
+            and sig.day_ratio_recent >= cfg.sustained_ratio)
 
 
 def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
@@ -47,7 +47,7 @@ def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
             level = topic_level
             sig.topic = topic
     # A sustained surge: a day-long rise of a big brand, never 2x in 6 hours but strong over 12..24 hours.
-    # Judged against the same hours of the previous days, and still on in the last hour by the same measure.
+    # Judged against the same hours of the previous days, and still on over the newest hours by the same measure.
     sustained = not warming_up and sustained_surge(sig, cfg)
     by_day = sustained and (level is None or level.rank < Severity.WARNING.rank)
     if by_day:

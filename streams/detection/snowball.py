@@ -63,7 +63,7 @@ class SnowballDetector:
             "w": {"a": {}, "t": {}, "tp": {}},  # the same summed over the detail window, kept incrementally
             "base": seasonal.new_baseline(self.config),
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
-            "dv": [],  # voices of each learned bucket, the last 72 hours, oldest first (the day-scale test)
+            "dv": [],  # voices of each learned bucket, the last 8 days, oldest first (the day-scale test)
             "dv0": None,  # start of the bucket dv[0] counts
             "dsum": None,  # the day-scale test's sums over learned buckets, for the current bucket (window.day_scan)
             "xc": None,  # the current bucket's series cache (window._series), dropped when a closed bucket changes

@@ -54,7 +54,8 @@ class WindowSignals:
     day_observed: float = 0.0
     day_expected: float = 0.0
     day_ratio: float = 0.0
-    day_ratio_hour: float = 0.0  # the last hour against the same hour of the reference days
+    day_ratio_recent: float = 0.0  # the newest hours (day_recent_hours) against the same hours of the reference days
+    day_reference_days: int = 0
     topic: str | None = None
     topic_share: float = 0.0
     # (GLR, observed, expected) of the topics whose GLR may reach a severity (see _topics)
@@ -95,7 +96,8 @@ class WindowSignals:
             "day_voices": round(self.day_observed, 1),
             "day_expected_voices": round(self.day_expected, 1),
             "day_ratio": round(self.day_ratio, 2),
-            "day_ratio_hour": round(self.day_ratio_hour, 2),
+            "day_ratio_recent": round(self.day_ratio_recent, 2),
+            "day_reference_days": float(self.day_reference_days),
         }
 
 
@@ -236,9 +238,9 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
     """Sustained surge: the last 12..24 hours (hourly steps) against the same hours of the previous days.
 
     ``observed`` ends with the buckets not learned yet (the current one partial, ``fraction`` of it elapsed).
-    The reference is each previous day's count of the same buckets, scaled by the learned weekday factors
-    (today's over that day's). Under "no change" today's share of today + reference is 1/(1 + days): the
-    statistic is that binomial log-likelihood ratio, so the reference's own noise is in the test.
+    The reference is each previous day's count of the same buckets (``reference_days`` of them), scaled by the
+    learned weekday factors (today's over that day's). Under "no change" today's share of today + reference is
+    1/(1 + days): the statistic is that binomial log-likelihood ratio, so the reference's own noise is in the test.
 
     Only the newest buckets (not learned yet) change between two evaluations in the same bucket: the sums over
     the learned part of each candidate window (``_day_sums``) are computed once per bucket and kept in the
@@ -246,11 +248,11 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
     """
     dv = state.get("dv")
     live = len(observed)
-    if not _enough_day_history(dv, live, cfg):
+    days = reference_days(len(dv) + live if dv else 0, cfg)
+    if not days:
         return
     bms = cfg.bucket_ms
     per_day = 86_400_000 // bms
-    days = cfg.day_reference_days
     nd = len(dv)
     n = nd + live
     kmax = min(cfg.day_hours * 3_600_000 // bms, n - days * per_day)
@@ -260,9 +262,9 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
         return
     cur = state["cur"]
     sums = state.get("dsum")
-    if sums is None or sums[0] != cur or sums[1] != live or len(sums) < 6:
-        sums = state["dsum"] = _day_sums(state, cfg, dv, cur, live, kmax)
-        sums.append(_live_references(state, cfg, dv, cur, live, kmax))
+    if sums is None or sums[0] != cur or sums[1] != live or len(sums) < 7:
+        sums = state["dsum"] = _day_sums(state, cfg, dv, cur, live, kmax, days)
+        sums.append(_live_references(state, cfg, dv, cur, live, kmax, days))
     # The live buckets (newest first), exactly as a full scan would add them: "for k: o += observed; for j:
     # r += w * reference * today / that day", w the elapsed fraction for the current bucket (k = 1) and 1.0 for
     # the others, whose terms are the same all through the bucket (cached); running sums with accumulate.
@@ -272,19 +274,27 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
     today = dow[(cur // day_ms + 3) % 7]
     terms = [fraction * dv[nd - (1 - live) - j * per_day] * today / dow[((cur - j * day_ms) // day_ms + 3) % 7]
              for j in range(1, days + 1)]
-    terms += sums[5]
+    terms += sums[6]
     os_ = list(accumulate(observed[live - top:][::-1]))
     rs = list(accumulate(terms))
-    if top >= step:
-        o, r = os_[step - 1], rs[step * days - 1]
-        sig.day_ratio_hour = o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
     o, r = os_[-1], rs[-1]
+    recent = cfg.day_recent_hours * 3_600_000 // bms
+    if recent <= top:
+        sig.day_ratio_recent = _day_ratio(os_[recent - 1], rs[recent * days - 1], days)
+    elif sums[5] is not None:
+        sig.day_ratio_recent = _day_ratio(o + sums[5][0], r + sums[5][1], days)
+    sig.day_reference_days = days
     _keep_best_day_window(sig, ((k, o + so, r + sr) for k, so, sr in zip(sums[2], sums[3], sums[4], strict=True)),
                           days, fraction, bms)
 
 
+def _day_ratio(o: float, r: float, days: int) -> float:
+    """Today's voices over the reference days' mean (99 when the reference is empty and today is not)."""
+    return o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
+
+
 def _live_references(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: int, live: int,
-                     kmax: int) -> list[float]:
+                     kmax: int, days: int) -> list[float]:
     """The reference terms of the live buckets k = 2 .. min(live, kmax) of ``day_scan`` (k = 1, the current
     bucket, is weighted by the elapsed fraction), in the order the scan adds them."""
     bms = cfg.bucket_ms
@@ -296,7 +306,7 @@ def _live_references(state: dict[str, Any], cfg: DetectorConfig, dv: list[float]
     for k in range(2, min(live, kmax) + 1):
         t = cur - (k - 1) * bms
         today = dow[(t // day_ms + 3) % 7]
-        for j in range(1, cfg.day_reference_days + 1):
+        for j in range(1, days + 1):
             out.append(1.0 * dv[nd - (k - live) - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7])
     return out
 
@@ -322,17 +332,18 @@ def _keep_best_day_window(sig: WindowSignals, windows: Iterable[tuple[int, float
 
 
 def _day_sums(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: int, live: int,
-              kmax: int) -> list[Any]:
-    """[cur, live, windows k, learned voices, learned reference] of the candidate windows of ``day_scan``.
+              kmax: int, days: int) -> list[Any]:
+    """[cur, live, windows k, learned voices, learned reference, (voices, reference) of the recent window's learned
+    buckets or None] of the candidate windows of ``day_scan``.
 
-    For each candidate window length k (hourly steps from ``day_min_window_hours``), the voices of its learned
-    buckets (k > live, all in ``dv``) and their weekday-adjusted reference. Valid while the bucket and the
+    For each candidate window length k (hourly steps from ``day_min_window_hours``), and for the recent window
+    (``day_recent_hours``) when it is longer than the live buckets, the voices of its learned buckets (k > live,
+    all in ``dv``) and their weekday-adjusted reference. Valid while the bucket and the
     number of live buckets are those it was computed for: ``dv`` and the weekday factors only change when
     the watermark enters a new bucket.
     """
     bms = cfg.bucket_ms
     per_day = 86_400_000 // bms
-    days = cfg.day_reference_days
     dow = state["base"]["dow"]
     day_ms = seasonal.DAY_MS
     start_min = cfg.day_min_window_hours * 3_600_000 // bms
@@ -340,7 +351,7 @@ def _day_sums(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: 
     nd = len(dv)
     m = kmax - live  # learned buckets of the longest window: dv[nd - 1] (k = live + 1) back to dv[nd - m] (k = kmax)
     if m <= 0:
-        return [cur, live, [], [], []]
+        return [cur, live, [], [], [], None]
     # The loop "for k: o += dv[i]; for j: r += dv[i - j * per_day] * today / that day" as running sums over lists
     # (itertools.accumulate adds in the same order, so the sums are the same floats).
     o = list(accumulate(dv[nd - 1:nd - m - 1:-1] if nd > m else dv[::-1]))
@@ -360,30 +371,41 @@ def _day_sums(state: dict[str, Any], cfg: DetectorConfig, dv: list[float], cur: 
         terms[j - 1::days] = [x * a / dow[(w - j) % 7] for x, a, w in zip(ref, today, weekdays, strict=True)]
     r = list(accumulate(terms))[days - 1::days]
     ks, os_, rs = [], [], []
+    recent = cfg.day_recent_hours * 3_600_000 // bms
+    recent_sums = (o[recent - live - 1], r[recent - live - 1]) if live < recent <= kmax else None
     first = max(live + 1, start_min)
     for k in range(first + (-first) % step, kmax + 1, step):  # the windows judged: whole hours, 12 h or more
         ks.append(k)
         os_.append(o[k - live - 1])
         rs.append(r[k - live - 1])
-    return [cur, live, ks, os_, rs]
+    return [cur, live, ks, os_, rs, recent_sums]
 
 
-def _enough_day_history(dv: list[float] | None, live: int, cfg: DetectorConfig) -> bool:
-    """The reference days plus the shortest window: learned buckets (``dv``) and live ones together."""
-    bms = cfg.bucket_ms
-    needed = cfg.day_reference_days * (86_400_000 // bms) + cfg.day_min_window_hours * 3_600_000 // bms
-    return bool(dv) and len(dv) + live >= needed
+def reference_days(n: int, cfg: DetectorConfig) -> int:
+    """How many previous days the day-scale test compares with, given ``n`` buckets of history (learned and live);
+    0: not enough for the fewest days behind the shortest window.
+
+    As many whole days as fit behind the longest window, up to ``day_reference_days`` (a week: each weekday once),
+    at least ``day_min_reference_days``: the more days, the less the reference's own noise hides a surge (and the
+    less one unusual day of the reference does). A brand with fewer than the fewest days plus the longest window
+    of history is judged on shorter windows, as long as the shortest still fits.
+    """
+    per_day = 86_400_000 // cfg.bucket_ms
+    longest = cfg.day_hours * 3_600_000 // cfg.bucket_ms
+    shortest = cfg.day_min_window_hours * 3_600_000 // cfg.bucket_ms
+    days = max(cfg.day_min_reference_days, min(cfg.day_reference_days, (n - longest) // per_day))
+    return days if n >= days * per_day + shortest else 0
 
 
 def _day_scan_full(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, observed: list[float],
                    fraction: float) -> None:
     """The day-scale scan over every bucket (the reference of ``day_scan``'s incremental sums)."""
     dv = state.get("dv")
-    if not _enough_day_history(dv, len(observed), cfg):
+    days = reference_days(len(dv) + len(observed) if dv else 0, cfg)
+    if not days:
         return
     bms = cfg.bucket_ms
     per_day = 86_400_000 // bms
-    days = cfg.day_reference_days
     series = dv + observed  # voices per bucket, oldest first, ending at the current bucket
     n = len(series)
     longest = cfg.day_hours * 3_600_000 // bms
@@ -392,6 +414,8 @@ def _day_scan_full(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignal
     cur = state["cur"]
     start_min = cfg.day_min_window_hours * 3_600_000 // bms
     step = 3_600_000 // bms
+    recent = cfg.day_recent_hours * 3_600_000 // bms
+    sig.day_reference_days = days
     o = r = 0.0
     windows = []
     for k in range(1, min(longest, n - days * per_day) + 1):
@@ -401,8 +425,8 @@ def _day_scan_full(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignal
         today = dow[(t // day_ms + 3) % 7]
         for j in range(1, days + 1):
             r += w * series[n - k - j * per_day] * today / dow[((t - j * day_ms) // day_ms + 3) % 7]
-        if k == step:
-            sig.day_ratio_hour = o * days / r if r > 0 else (99.0 if o > 0 else 0.0)
+        if k == recent:
+            sig.day_ratio_recent = _day_ratio(o, r, days)
         if k >= start_min and not k % step:
             windows.append((k, o, r))
     _keep_best_day_window(sig, windows, days, fraction, bms)

@@ -68,7 +68,7 @@ def test_incremental_day_scan_matches_the_full_scan(monkeypatch):
         full = WindowSignals()
         window._day_scan_full(state, cfg, full, observed, fraction)
         incremental(state, cfg, sig, observed, fraction)
-        for name in ("day_glr", "day_hours", "day_observed", "day_expected", "day_ratio", "day_ratio_hour"):
+        for name in ("day_glr", "day_hours", "day_observed", "day_expected", "day_ratio", "day_ratio_recent", "day_reference_days"):
             assert abs(getattr(sig, name) - getattr(full, name)) <= 1e-9 * max(1.0, abs(getattr(full, name))), name
         checked.append(full.day_glr)
 
@@ -77,3 +77,74 @@ def test_incremental_day_scan_matches_the_full_scan(monkeypatch):
     state, _ = run(det, background(60, per_hour=60, prefix="u"))
     run(det, background(20, per_hour=120, start=T0 + 60 * HOUR, prefix="s"), state)
     assert len(checked) > 100 and max(checked) > 16  # many evaluations, some with day-scale evidence
+
+
+def test_reference_days_grow_with_history_up_to_a_week():
+    from streams.detection.window import reference_days
+
+    cfg = DetectorConfig()
+    day, hour = 144, 6
+    assert reference_days(2 * day + 11 * hour, cfg) == 0  # not even the shortest window behind two days
+    assert reference_days(2 * day + 12 * hour, cfg) == 2  # two days behind a 12-hour window
+    assert reference_days(3 * day, cfg) == 2  # two days behind a whole-day window
+    assert reference_days(4 * day + 5 * hour, cfg) == 3
+    assert reference_days(8 * day, cfg) == 7
+    assert reference_days(30 * day, cfg) == 7  # a week at most: each weekday once
+
+
+def _noisy(hours: float, per_hour: float, start: int, prefix: str, seed: int, negative_share: float = 0.25):
+    """Poisson arrivals (so hours vary as real ones do), a quarter negative, 400 distinct authors."""
+    import random
+
+    rng = random.Random(seed)
+    out, t, i = [], start, 0
+    while True:
+        t += int(rng.expovariate(per_hour / HOUR)) + 1
+        if t >= start + hours * HOUR:
+            return out
+        out.append(cm(f"{prefix}{i}", t, negative=rng.random() < negative_share, author=f"{prefix}-{rng.randrange(400)}",
+                      text=f"{prefix} message number {i} with words"))
+        i += 1
+
+
+def test_surge_over_two_busier_days_is_judged_against_the_whole_week():
+    """Five ordinary days at 2 voices a bucket, two busier ones at 2.6, then a day at 3.5: only 1.35x the two days
+    before (a two-day reference sees no surge), 1.6x the week's same hours (a sustained surge)."""
+    from dataclasses import replace
+
+    from streams.detection.severity import sustained_surge
+    from streams.detection.window import day_scan
+
+    per_day = 144
+    dv = [2.0] * (5 * per_day) + [2.6] * (2 * per_day) + [3.5] * (per_day - 7)  # learned, oldest first
+    live = [3.5] * 7  # not learned yet, the current bucket last
+    cur = T0 + 8 * DAY_MS - 10 * 60_000
+
+    def scan(cfg):
+        sig = WindowSignals()
+        day_scan({"dv": list(dv), "base": {"dow": [1.0] * 7}, "cur": cur}, cfg, sig, live, 1.0)
+        return sig
+
+    week = scan(DetectorConfig())
+    assert week.day_reference_days == 7 and week.day_hours == 24
+    assert abs(week.day_ratio - 3.5 / ((5 * 2.0 + 2 * 2.6) / 7)) < 1e-9 and week.day_glr >= 16
+    assert sustained_surge(week, DetectorConfig())
+    two = scan(replace(DetectorConfig(), day_reference_days=2))
+    assert two.day_reference_days == 2 and abs(two.day_ratio - 3.5 / 2.6) < 1e-9
+    assert not sustained_surge(two, DetectorConfig())
+
+
+def test_yesterdays_wave_does_not_raise_a_sustained_surge_today():
+    """A three-hour wave is alerted and resolves; the next day its voices are still inside the 24-hour window, but
+    the newest hours are ordinary: no new episode (an hour of a small brand is often 1.4x by chance)."""
+    det = SnowballDetector()
+    wave_at = T0 + 4 * DAY_MS + 2 * HOUR
+    wave = [cm(f"w{i}", wave_at + i * 90_000, author=f"voice{i}", text=f"flight {i} cancelled again no help")
+            for i in range(120)]
+    mentions = sorted(_noisy(4 * 24 + 2, 60, T0, "d", 4) + wave
+                      + _noisy(30, 60, wave_at, "n", 5), key=lambda m: m.mention.created_at)
+    _, alerts = run(det, mentions)
+    snowball = [a for a in alerts if a.kind is AlertKind.SNOWBALL]
+    assert any(a.event_time < wave_at + 4 * HOUR for a in _warnings(snowball)), "the wave itself is a warning"
+    late = {a.alert_id for a in snowball if a.event_time > wave_at + 9 * HOUR}
+    assert late <= {a.alert_id for a in snowball if a.event_time < wave_at + 4 * HOUR}, "a new episode next day"

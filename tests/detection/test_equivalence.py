@@ -73,26 +73,30 @@ def test_glr_below_is_a_bound():
     assert pruned > 1000  # it does prune
 
 
-def _reference_day_sums(dow, dv, cur, live, kmax, cfg):
+def _reference_day_sums(dow, dv, cur, live, kmax, cfg, days):
     bms = cfg.bucket_ms
     per_day = 86_400_000 // bms
     start_min = cfg.day_min_window_hours * 3_600_000 // bms
     step = 3_600_000 // bms
+    recent = cfg.day_recent_hours * 3_600_000 // bms
     nd = len(dv)
     ks, os_, rs = [], [], []
+    recent_sums = None
     o = r = 0.0
     for k in range(live + 1, kmax + 1):
         t = cur - (k - 1) * bms
         i = nd - (k - live)
         o += dv[i]
         today = dow[(t // seasonal.DAY_MS + 3) % 7]
-        for j in range(1, cfg.day_reference_days + 1):
+        for j in range(1, days + 1):
             r += dv[i - j * per_day] * today / dow[((t - j * seasonal.DAY_MS) // seasonal.DAY_MS + 3) % 7]
+        if k == recent:
+            recent_sums = (o, r)
         if k >= start_min and not k % step:
             ks.append(k)
             os_.append(o)
             rs.append(r)
-    return [cur, live, ks, os_, rs]
+    return [cur, live, ks, os_, rs, recent_sums]
 
 
 def test_day_sums_match_the_loop_exactly():
@@ -100,13 +104,14 @@ def test_day_sums_match_the_loop_exactly():
     rng = random.Random(3)
     per_day = 86_400_000 // cfg.bucket_ms
     for _ in range(300):
-        dv = [round(rng.choice([0.0, 0.25, 1.0, 3.0, rng.random() * 20]), 3) for _ in range(rng.randint(300, 432))]
+        dv = [round(rng.choice([0.0, 0.25, 1.0, 3.0, rng.random() * 20]), 3) for _ in range(rng.randint(360, 1152))]
         dow = [rng.uniform(0.2, 5.0) for _ in range(7)]
         cur = rng.randint(0, 10**6) * cfg.bucket_ms
         live = rng.randint(6, 8)
-        kmax = min(144, len(dv) + live - cfg.day_reference_days * per_day)
-        got = window._day_sums({"base": {"dow": dow}}, cfg, dv, cur, live, kmax)
-        assert got == _reference_day_sums(dow, dv, cur, live, kmax, cfg)
+        days = window.reference_days(len(dv) + live, cfg)
+        kmax = min(144, len(dv) + live - days * per_day)
+        got = window._day_sums({"base": {"dow": dow}}, cfg, dv, cur, live, kmax, days)
+        assert got == _reference_day_sums(dow, dv, cur, live, kmax, cfg, days)
 
 
 def test_overdue_complaints_expire_the_same_in_or_out_of_order():
