@@ -68,7 +68,8 @@ def test_incremental_day_scan_matches_the_full_scan(monkeypatch):
         full = WindowSignals()
         window._day_scan_full(state, cfg, full, observed, fraction)
         incremental(state, cfg, sig, observed, fraction)
-        for name in ("day_glr", "day_hours", "day_observed", "day_expected", "day_ratio", "day_ratio_recent", "day_reference_days"):
+        for name in ("day_glr", "day_hours", "day_observed", "day_expected", "day_ratio", "day_ratio_recent",
+                     "day_reference_days"):
             assert abs(getattr(sig, name) - getattr(full, name)) <= 1e-9 * max(1.0, abs(getattr(full, name))), name
         checked.append(full.day_glr)
 
@@ -102,8 +103,8 @@ def _noisy(hours: float, per_hour: float, start: int, prefix: str, seed: int, ne
         t += int(rng.expovariate(per_hour / HOUR)) + 1
         if t >= start + hours * HOUR:
             return out
-        out.append(cm(f"{prefix}{i}", t, negative=rng.random() < negative_share, author=f"{prefix}-{rng.randrange(400)}",
-                      text=f"{prefix} message number {i} with words"))
+        out.append(cm(f"{prefix}{i}", t, negative=rng.random() < negative_share,
+                      author=f"{prefix}-{rng.randrange(400)}", text=f"{prefix} message number {i} with words"))
         i += 1
 
 
