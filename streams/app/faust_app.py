@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import faust
 
+from streams.app.codecs import DETECTOR_STATE_CODEC
 from streams.app.stages import Origin, Output, Stages
 from streams.app.tables import BatchTableView, as_current
 from streams.enrichment.authors import brand_of_history_key
@@ -61,7 +62,8 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
     json_schema = faust.Schema(key_serializer="json", value_serializer="json")
     seen = app.Table(SEEN_TABLE, schema=json_schema, partitions=names.partitions)
     contexts = app.Table(CONTEXT_TABLE, schema=json_schema, partitions=names.partitions)
-    detector_states = app.Table(DETECTOR_TABLE, schema=json_schema, partitions=names.partitions)
+    detector_states = app.Table(DETECTOR_TABLE, partitions=names.partitions,
+                                schema=faust.Schema(key_serializer="json", value_serializer=DETECTOR_STATE_CODEC))
     author_histories = app.Table(AUTHORS_TABLE, schema=json_schema, partitions=names.partitions)
 
     async def send(outputs: list[Output]) -> None:

@@ -28,6 +28,9 @@ from streams.models import Alert, ClassifiedMention, Sentiment, Severity
 
 State = dict[str, Any]
 STATE_VERSION = 2
+# Keys of the state that hold caches derivable from the rest (window.py): kept in memory between evaluations, never
+# written to the changelog (``persistent``); a state restored without them recomputes them on its next evaluation.
+TRANSIENT_KEYS = frozenset({"dsum", "xc"})
 GAUGES = ("score", "negative_share", "open_alerts_watch", "open_alerts_warning", "open_alerts_critical",
           "unanswered_complaints", "volume_ratio", "distinct_authors")
 _STATS = ("mentions", "negatives", "late", "duplicates", "no_author", "no_brand", "brand_replies", "reset_old_state",
@@ -523,6 +526,11 @@ class SnowballDetector:
         state["calm"] = state["ep"] is None and sig.glr < cfg.watch_glr and sig.day_glr < cfg.watch_glr and all(
             g[0] < cfg.watch_glr for g in sig.topic_glr.values())
         return alerts
+
+    @staticmethod
+    def persistent(state: State) -> State:
+        """The state as it is written to a changelog: without its caches (``TRANSIENT_KEYS``), which are derivable."""
+        return {k: v for k, v in state.items() if k not in TRANSIENT_KEYS}
 
     @staticmethod
     def stats(state: State | None) -> dict[str, int]:
