@@ -12,7 +12,7 @@ from typing import Any
 
 from streams.detection import explain, seasonal
 from streams.detection.config import DetectorConfig
-from streams.detection.severity import assess, sustained_surge
+from streams.detection.severity import Held, assess, sustained_surge
 from streams.detection.window import WindowSignals, for_alert
 from streams.models import Alert, AlertKind, Severity
 
@@ -68,7 +68,7 @@ class Lifecycle:
         return []
 
     def _alert(self, state: dict[str, Any], brand_id: str, episode: dict[str, Any], severity: Severity,
-               sig: WindowSignals, held: list[str], now: int) -> Alert:
+               sig: WindowSignals, held: Held, now: int) -> Alert:
         if sig.topic is None and episode["topic"] is not None:
             sig.topic = episode["topic"]  # the episode keeps its topic: explain that topic's share now
         for_alert(state, self.config, sig, self.own_terms(brand_id))
@@ -83,7 +83,7 @@ class Lifecycle:
             score=round(sig.glr, 3),
             summary=explain.summary(brand_id, severity, sig),
             signals=sig.as_signals(),
-            reasons=explain.reasons(sig, held),
+            reasons=explain.reasons(sig, held, severity),
             top_terms=[t for t, _ in sig.terms],
             mention_ids=sig.sample_ids,
         )

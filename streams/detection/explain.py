@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from streams.detection.severity import Held
 from streams.detection.window import WindowSignals
 from streams.models import Severity
 
@@ -14,7 +15,10 @@ def summary(brand_id: str, severity: Severity, sig: WindowSignals) -> str:
             f"{sig.window_min:.0f} min, {sig.ratio:.1f}x the {sig.expected:.1f} expected")
 
 
-def reasons(sig: WindowSignals, held: list[str]) -> list[str]:
+def reasons(sig: WindowSignals, held: Held, severity: Severity) -> list[str]:
+    """One line per signal, then why the window holds no higher level: "held back" when that level is above the
+    alert's (it could escalate), "below LEVEL now" when the episode keeps a level its window no longer reaches
+    (an update or a resolution: the alert's severity is the episode's, never lowered until it resolves)."""
     out = [
         f"volume: {sig.observed:.0f} independent negative voices in {sig.window_min:.0f} min against "
         f"{sig.expected:.1f} expected for this hour and weekday ({sig.ratio:.1f}x; GLR {sig.glr:.1f}, "
@@ -45,5 +49,7 @@ def reasons(sig: WindowSignals, held: list[str]) -> list[str]:
         out.append(f"topic: {sig.topic} carries {sig.topic_share:.0%} of the negative voices")
     if sig.terms:
         out.append("emerging terms: " + ", ".join(f"{t} ({s:.1f})" for t, s in sig.terms))
-    out.extend(f"held back: {h}" for h in held)
+    for level, why in held:
+        escalates = severity is not Severity.RESOLVED and level.rank > severity.rank
+        out.append(f"held back: {why}" if escalates else f"below {level} now: {why}")
     return out

@@ -35,10 +35,13 @@ def sustained_surge(sig: WindowSignals, cfg: DetectorConfig) -> bool:
             and sig.day_ratio_recent >= cfg.sustained_ratio)
 
 
+Held = list[tuple[Severity, str]]  # (a level the evidence reached, why the window does not get it)
+
+
 def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
-           warming_up: bool = False) -> tuple[Severity | None, list[str]]:
+           warming_up: bool = False) -> tuple[Severity | None, Held]:
     """The severity the window deserves now (None: no snowball) and why a higher level was held back."""
-    held: list[str] = []
+    held: Held = []
     level = _volume_level(sig.glr, sig.ratio, cfg)
     # A wave of a single topic can hide inside a big brand's volume: judge each topic too.
     for topic, (glr, o, e) in sorted(sig.topic_glr.items()):
@@ -55,25 +58,25 @@ def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
     if level is None:
         return None, held
     if history_ms < cfg.cold_start_ms:
-        return None, ["the brand has less than 3 hours of history"]
+        return None, [(level, "the brand has less than 3 hours of history")]
     if sig.ratio_hour < 1.5 and not by_day:
-        return None, ["the last hour is back near the baseline"]
+        return None, [(level, "the last hour is back near the baseline")]
     if sig.voices_hour < cfg.min_voices or sig.distinct_authors < cfg.min_authors:
-        return None, [f"only {sig.distinct_authors} distinct negative authors in the last hour"]
+        return None, [(level, f"only {sig.distinct_authors} distinct negative authors in the last hour")]
     if sig.top_author_share > cfg.max_top_author_share:
-        return None, [f"one author wrote {sig.top_author_share:.0%} of the negative mentions"]
+        return None, [(level, f"one author wrote {sig.top_author_share:.0%} of the negative mentions")]
     if level is Severity.CRITICAL:
         growing = 0 < sig.doubling_min <= cfg.critical_doubling_min or sig.cascade_supercritical
         if sig.distinct_authors < cfg.critical_authors or not growing:
             level = Severity.WARNING
-            held.append("critical needs 30+ authors and growth still doubling within 90 min")
+            held.append((Severity.CRITICAL, "critical needs 30+ authors and growth still doubling within 90 min"))
     needed = warning_authors(sig, cfg, warming_up)
     if level is Severity.WARNING and sig.distinct_authors < needed:
         level = Severity.WATCH
-        held.append(f"warning needs {needed}+ distinct negative authors in the hour")
+        held.append((Severity.WARNING, f"warning needs {needed}+ distinct negative authors in the hour"))
     fast = 0 < sig.doubling_min <= cfg.warmup_doubling_min
     if level.rank > Severity.WATCH.rank and warming_up and not fast:
         # A brand's daily rise looks like a surge until its hours have been seen: only fast growth escalates.
+        held.append((level, "the brand's daily rhythm is still being learned (warm-up) and growth is not fast"))
         level = Severity.WATCH
-        held.append("the brand's daily rhythm is still being learned (warm-up) and growth is not fast")
     return level, held
