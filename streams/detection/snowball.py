@@ -68,6 +68,7 @@ class SnowballDetector:
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
             "dv": [],  # voices of each learned bucket, the last 8 days, oldest first (the day-scale test)
             "dv0": None,  # start of the bucket dv[0] counts
+            # Caches (TRANSIENT_KEYS): in memory only, recomputed after a restore.
             "dsum": None,  # the day-scale test's sums over learned buckets, for the current bucket (window.day_scan)
             "xc": None,  # the current bucket's series cache (window._series), dropped when a closed bucket changes
             # author id -> [first seen, last seen, recent weight, its time, negative times, repeat alert, reach alert]

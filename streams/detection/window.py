@@ -244,7 +244,8 @@ def day_scan(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, obs
 
     Only the newest buckets (not learned yet) change between two evaluations in the same bucket: the sums over
     the learned part of each candidate window (``_day_sums``) are computed once per bucket and kept in the
-    state, keyed by the bucket they were computed for; an evaluation adds the few live buckets to them.
+    in-memory state (``dsum``, keyed by the bucket they were computed for; never written to the changelog, see
+    ``snowball.TRANSIENT_KEYS``); an evaluation adds the few live buckets to them.
     """
     dv = state.get("dv")
     live = len(observed)
