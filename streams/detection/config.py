@@ -106,4 +106,8 @@ class DetectorConfig:
     max_vocab: int = 1500
     vocab_half_life_ms: int = 24 * HOUR_MS
     top_terms: int = 8
+    emerging_min_score: float = 1.5  # (n - expected) / sqrt(expected + 1), n a term's count in the hour
+    emerging_min_ratio: float = 1.5  # ...and n at least this many times its usual share of the hour's words
+    cluster_candidates: int = 16  # emerging terms grouped into clusters (clusters.py)...
+    cluster_posts_per_bucket: int = 40  # ...by the terms of at most this many negative posts a bucket
     max_topics: int = 16

@@ -86,4 +86,5 @@ class Lifecycle:
             reasons=explain.reasons(sig, held, severity),
             top_terms=[t for t, _ in sig.terms],
             mention_ids=sig.sample_ids,
+            term_clusters=[c.to_record() for c in sig.clusters],
         )

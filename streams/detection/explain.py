@@ -8,7 +8,12 @@ from streams.models import Severity
 
 
 def summary(brand_id: str, severity: Severity, sig: WindowSignals) -> str:
-    where = f" about {sig.topic}" if sig.topic else ""
+    if sig.topic:
+        where = f" about {sig.topic}"
+    elif sig.clusters and sig.clusters[0].share >= 0.3:  # what much of the wave says, when one thing does
+        where = " about " + ", ".join(sig.clusters[0].terms[:3])
+    else:
+        where = ""
     if severity is Severity.RESOLVED:
         return f"{brand_id}: negative wave{where} has calmed down ({sig.ratio_hour:.1f}x baseline over the last hour)"
     return (f"{brand_id}: negative mentions{where} snowballing ({severity}): {sig.observed:.0f} voices in "
@@ -49,6 +54,9 @@ def reasons(sig: WindowSignals, held: Held, severity: Severity) -> list[str]:
         out.append(f"topic: {sig.topic} carries {sig.topic_share:.0%} of the negative voices")
     if sig.terms:
         out.append("emerging terms: " + ", ".join(f"{t} ({s:.1f})" for t, s in sig.terms))
+    if sig.clusters:
+        out.append("about: " + "; ".join(f"{', '.join(c.terms)} ({c.share:.0%})" for c in sig.clusters)
+                   + " of the hour's negative posts")
     for level, why in held:
         escalates = severity is not Severity.RESOLVED and level.rank > severity.rank
         out.append(f"held back: {why}" if escalates else f"below {level} now: {why}")

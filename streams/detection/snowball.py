@@ -62,7 +62,8 @@ class SnowballDetector:
             "folded": None,  # start of the first bucket not yet folded into the baseline
             "next_eval": None,
             "b": {},  # bucket start -> light counters (see window.py)
-            "d": {},  # bucket start -> {"a": authors, "t": terms, "tp": topic voices, "ids": [(score, id)]}
+            # bucket start -> {"a": authors, "t": terms, "tp": topic voices, "ids": [(score, id)], "p": [post terms]}
+            "d": {},
             "w": {"a": {}, "t": {}, "tp": {}},  # the same summed over the detail window, kept incrementally
             "base": seasonal.new_baseline(self.config),
             "tp": {},  # topic -> {"b": {bucket: voices}, "base": baseline}
@@ -78,6 +79,7 @@ class SnowballDetector:
             "roots": {},  # recent negative posts that may start a cascade: id -> (time, followers)
             "casc": {},  # root id -> cascade (see cascades.py)
             "vocab": {},  # term -> [decayed count in negative mentions, its time]
+            "vmass": None,  # [decayed count of every term folded into vocab (evicted ones too), its time]
             "pending": {},  # complaint id -> (time, author, snippet)
             "overdue": {},  # complaint id -> (time, due, author)
             "odue": None,  # a lower bound of the overdue complaints' due times (None: no overdue complaint)
@@ -271,7 +273,7 @@ class SnowballDetector:
         d = state["d"]
         detail = d.get(key)
         if detail is None and bucket > state["cur"] - cfg.detail_buckets * cfg.bucket_ms:
-            detail = d[key] = {"a": {}, "t": {}, "tp": {}, "ids": []}
+            detail = d[key] = {"a": {}, "t": {}, "tp": {}, "ids": [], "p": []}
         window = state["w"]
         if detail is not None:
             # Breadth counts authors who wrote their own words: reposters amplify, copy-paste bots repeat.
@@ -284,6 +286,12 @@ class SnowballDetector:
                 words = set(_findall_terms(normalized.casefold())).difference(_STOPWORDS)  # text.terms
                 _count_elements(detail["t"], words)  # +1 for each, as Counter.update does, in C
                 _count_elements(window["t"], words)
+                if words:  # a sample of the posts' terms, for the clusters an alert shows (clusters.py)
+                    posts = detail.get("p")
+                    if posts is None:
+                        posts = detail["p"] = []  # a state saved before the sample was kept
+                    if len(posts) < cfg.cluster_posts_per_bucket:
+                        posts.append(sorted(words))
             ids = detail["ids"]
             # Kept sorted by engagement, highest first, ties in arrival order (a stable sort, by insertion).
             if len(ids) < 3:
@@ -488,6 +496,12 @@ class SnowballDetector:
                     value *= factor
                 entry[1] = t
             entry[0] = round(value + n, 3)
+        mass = state.get("vmass")
+        if mass is None:  # a new brand, or a state saved before the mass was kept: what vocab holds now
+            state["vmass"] = [round(sum(_decayed(v, since, t, half_life) for v, since in vocab.values()), 3), t]
+        else:
+            mass[0] = round(_decayed(mass[0], mass[1], t, half_life) + sum(terms.values()), 3)
+            mass[1] = max(mass[1], t)
         if len(vocab) > cfg.max_vocab:  # memory.evict_lowest ranked by _decayed, in one pass
             half_life = cfg.vocab_half_life_ms
             ranks = [v if v == 0.0 or t <= since else v * 0.5 ** ((t - since) / half_life)

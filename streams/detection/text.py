@@ -6,6 +6,8 @@ import re
 import zlib
 
 TERM = _TERM = re.compile(r"(?<![@\w])#?[^\W\d_][\w'-]{2,}")
+# ...and the leftovers of markup: "http" is enrichment's placeholder for a link, "amp"/"quot" are HTML entities
+# (&amp;) as platforms deliver them. None says what a wave is about.
 STOPWORDS = frozenset(
     """
     the and for with that this you your are was were have has had not but from they them what when who why how
@@ -16,6 +18,7 @@ STOPWORDS = frozenset(
     i'm i've i'd you're we're they're isn't wasn't didn't doesn't won't did does doing yet even
     c'est j'ai n'est n'ai d'un d'une qu'il qu'on suis était etait être etre avoir été ete ça cela rien jamais
     quand alors aussi donc car puis votre vos notre nos
+    http https www amp quot
     """.split()
 )
 

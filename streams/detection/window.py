@@ -11,6 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from streams.detection import cascades, seasonal
+from streams.detection.clusters import TermCluster, term_clusters
 from streams.detection.config import DetectorConfig
 from streams.detection.stats import doubling_time, glr_below_sums, glr_scans, poisson_sf
 
@@ -61,6 +62,7 @@ class WindowSignals:
     # (GLR, observed, expected) of the topics whose GLR may reach a severity (see _topics)
     topic_glr: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     terms: list[tuple[str, float]] = field(default_factory=list)
+    clusters: list[TermCluster] = field(default_factory=list)  # the emerging terms grouped by shared posts
     sample_ids: list[str] = field(default_factory=list)
 
     def as_signals(self) -> dict[str, float]:
@@ -98,6 +100,7 @@ class WindowSignals:
             "day_ratio": round(self.day_ratio, 2),
             "day_ratio_recent": round(self.day_ratio_recent, 2),
             "day_reference_days": float(self.day_reference_days),
+            "term_cluster_share": self.clusters[0].share if self.clusters else 0.0,
         }
 
 
@@ -449,13 +452,16 @@ def _breadth(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals) -> 
 def for_alert(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals,
               own_terms: frozenset[str] = frozenset()) -> None:
     """The costlier signals only an alert shows: emerging terms (never ``own_terms``, the brand's own names),
-    the cascade forecast, example mentions."""
+    the cascade forecast, example mentions, and the emerging terms' clusters."""
     _explain(state, cfg, sig)
     ids = [(score, mid) for detail in state["d"].values() for score, mid in detail["ids"]]
     sig.sample_ids = [mid for _, mid in sorted(ids, key=lambda x: (-x[0], x[1]))[:5]]
     if sig.cascade_root is None:
         _cascade(state, cfg, sig, state["wm"])
-    sig.terms = emerging_terms(state, cfg, state["wm"], own_terms)
+    scored = emerging_terms(state, cfg, state["wm"], own_terms, limit=cfg.cluster_candidates)
+    sig.terms = scored[: cfg.top_terms]
+    posts = [p for detail in state["d"].values() for p in detail.get("p", ())]
+    sig.clusters = term_clusters([t for t, _ in scored], posts)
 
 
 def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys: tuple[str, ...],
@@ -482,6 +488,10 @@ def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys
         sig.topic_glr[topic] = (glr, o, e)
 
 
+def _decayed(value: float, since: int, now: int, half_life_ms: int) -> float:
+    return value * 0.5 ** ((now - since) / half_life_ms) if value and now > since else value
+
+
 def _cascade(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, now: int) -> None:
     horizon = cfg.horizon_buckets * cfg.bucket_ms
     live = [(c["r"], root) for root, c in state["casc"].items() if now - c["last"] <= horizon]
@@ -496,23 +506,30 @@ def _cascade(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, now
 
 
 def emerging_terms(state: dict[str, Any], cfg: DetectorConfig, now: int,
-                   exclude: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
-    """Terms of the last hour's negative mentions that beat their usual rate, best first, with a z-like score.
+                   exclude: frozenset[str] = frozenset(), limit: int | None = None) -> list[tuple[str, float]]:
+    """Terms over-represented in the last hour's negative mentions, best first, with a z-like score.
 
+    A term's expected count is its usual share of the brand's negative vocabulary (decayed, ``vocab`` over
+    ``vmass``) times the hour's own term count: a wave doubles every usual word ("flight" for an airline), and
+    only the words it carries more than usual say what it is about. A term never seen before expects 0.
     ``exclude``: terms never shown, the brand's own names and hashtags (every mention of a brand names it, so
     its name rises with any wave and says nothing about what the wave is about)."""
     window = state["w"]["t"]
-    hours_memory = cfg.vocab_half_life_ms / 3_600_000 / math.log(2)
-    hours_window = cfg.detail_buckets * cfg.bucket_ms / 3_600_000
+    half_life = cfg.vocab_half_life_ms
+    mass = state.get("vmass")
+    usual_mass = _decayed(mass[0], mass[1], now, half_life) if mass else 0.0
+    per_usual = sum(window.values()) / usual_mass if usual_mass > 0 else 0.0
+    vocab = state["vocab"]
     scored = []
     for term, n in window.items():
         if n < 3 or term in exclude:
             continue
-        value, t = state["vocab"].get(term, (0.0, now))
-        decayed = value * 0.5 ** ((now - t) / cfg.vocab_half_life_ms)
-        usual = decayed / hours_memory * hours_window
-        score = (n - usual) / math.sqrt(usual + 1.0)
-        if score > 1.0:
+        entry = vocab.get(term)
+        expected = _decayed(entry[0], entry[1], now, half_life) * per_usual if entry else 0.0
+        if n < cfg.emerging_min_ratio * expected:
+            continue
+        score = (n - expected) / math.sqrt(expected + 1.0)
+        if score > cfg.emerging_min_score:
             scored.append((term, round(score, 2)))
     scored.sort(key=lambda x: (-x[1], x[0]))
-    return scored[: cfg.top_terms]
+    return scored[: cfg.top_terms if limit is None else limit]

@@ -48,6 +48,9 @@ class Alert:
     top_terms: list[str] = field(default_factory=list)
     mention_ids: list[str] = field(default_factory=list)
     author_id: str | None = None
+    # What a snowball is about: its emerging terms grouped by the posts they share, largest share first,
+    # each {"terms": [...], "share": part of the hour's sampled negative posts carrying one of them}.
+    term_clusters: list[dict[str, Any]] = field(default_factory=list)
 
     def to_record(self) -> dict[str, Any]:
         record = shallow_record(self)

@@ -143,3 +143,18 @@ def test_alert_reasons_explain_the_episode_topic_and_never_exceed_whole_shares()
         assert all(0 <= s <= 100 for s in shares), alert.reasons
         assert topic_lines and " 0% " not in topic_lines[0], alert.reasons
         assert not {"c'est", "suis", "jamais", "votre"} & set(alert.top_terms or ())
+
+
+def test_emerging_terms_are_the_words_a_wave_carries_more_than_usual_not_every_word_it_doubles():
+    """A wave multiplies the brand's usual words with its volume ("message", "words" here, in every post as
+    before): only the words over-represented against their usual share emerge. Link placeholders and HTML
+    entities never do."""
+    det = SnowballDetector()
+    state, _ = run(det, background(30))
+    wave = [cm(f"w{i}", T0 + 30 * HOUR + i * MIN // 2, author=f"v{i}",
+               text=f"bg message number {i} with words stranded &amp; http" if i % 2 else
+               f"bg message number {i} with words") for i in range(80)]
+    state, alerts = run(det, wave, state)
+    terms = [t for t, _ in emerging_terms(state, det.config, state["wm"])]
+    assert "stranded" in terms
+    assert not {"message", "number", "words", "amp", "http"} & set(terms)

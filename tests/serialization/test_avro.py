@@ -104,3 +104,19 @@ def test_confluent_wire_format_with_a_registry():
     # Confluent's own deserializer reads what we wrote.
     decoded = AvroDeserializer(codec.registry)(data, SerializationContext("mentions.raw", MessageField.VALUE))
     assert decoded["text"] == mention.text
+
+
+def test_alerts_written_before_term_clusters_still_decode():
+    """snowball.Alert.v1.avsc is kept beside the current schema: a record written with it (before
+    ``term_clusters``) decodes with the current reader, the new field at its default; the current one writes
+    clusters that a consumer with only the .avsc files reads back."""
+    store = SchemaStore(SCHEMA_DIR)
+    record = Alert("a:1", AlertKind.SNOWBALL, "acme", Severity.WATCH, 1, 2).to_record()
+    old_bytes = SingleObjectCodec(store, "snowball.Alert.v1").encode(
+        {k: v for k, v in record.items() if k != "term_clusters"})
+    decoded = SingleObjectCodec(store, "snowball.Alert").decode(old_bytes)
+    assert decoded["term_clusters"] == [] and decoded["alert_id"] == "a:1"
+    assert Alert.from_record(decoded).term_clusters == []
+    clusters = [{"terms": ["cancelled", "rebook"], "share": 0.5}]
+    data = SingleObjectCodec(store, "snowball.Alert").encode({**record, "term_clusters": clusters})
+    assert plain_fastavro_decode(data)["term_clusters"] == clusters
