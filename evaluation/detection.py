@@ -107,6 +107,23 @@ def airline_tables(data: Path) -> list[str]:
                        f"{_minutes(watch - peak_hour if watch else None)} | "
                        f"{_minutes(warning - peak_hour if warning else None)} | {quiet_warn} | {quiet_any} | "
                        f"{quiet_warn / 4 * 7:.1f} |")
+        out += about_lines(run.alerts, sorted(run.hourly))
+    return out
+
+
+def about_lines(alerts: list, brands: list[str]) -> list[str]:
+    """What each airline's first warning on 02-22 said the wave was about: topic and term clusters."""
+    out = ["", "What the first warning of 02-22 said the wave was about (configured topic; term clusters, each "
+           "with its share of the hour's negative posts):", ""]
+    for brand in brands:
+        first = next((a for a in alerts if a.brand_id == brand and a.kind == "snowball"
+                      and a.severity in (Severity.WARNING, Severity.CRITICAL)
+                      and SURGE_DAY <= a.event_time < SURGE_DAY + DAY), None)
+        if first is None:
+            continue
+        at = datetime.fromtimestamp(first.event_time / 1000, DATA_TZ).strftime("%H:%M")
+        clusters = "; ".join(f"{', '.join(c['terms'])} ({c['share']:.0%})" for c in first.term_clusters) or "none"
+        out.append(f"- {brand} ({at}, {first.severity}): topic {first.topic or '-'}; {clusters}")
     return out
 
 

@@ -55,7 +55,7 @@ def reasons(sig: WindowSignals, held: Held, severity: Severity) -> list[str]:
     if sig.terms:
         out.append("emerging terms: " + ", ".join(f"{t} ({s:.1f})" for t, s in sig.terms))
     if sig.clusters:
-        out.append("about: " + "; ".join(f"{', '.join(c.terms)} ({c.share:.0%})" for c in sig.clusters)
+        out.append("about: " + "; ".join(f"{', '.join(c.terms)} in {c.share:.0%}" for c in sig.clusters)
                    + " of the hour's negative posts")
     for level, why in held:
         escalates = severity is not Severity.RESOLVED and level.rank > severity.rank
