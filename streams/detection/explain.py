@@ -16,6 +16,12 @@ def summary(brand_id: str, severity: Severity, sig: WindowSignals) -> str:
         where = ""
     if severity is Severity.RESOLVED:
         return f"{brand_id}: negative wave{where} has calmed down ({sig.ratio_hour:.1f}x baseline over the last hour)"
+    if sig.day_glr > sig.glr:
+        # The day-scale test is the stronger evidence (a sustained surge, or an episode it keeps open through a
+        # quiet hour): "0 voices in 20 min" would tell the reader nothing of why the alert is there.
+        return (f"{brand_id}: negative mentions{where} up for {sig.day_hours:.0f} h ({severity}): "
+                f"{sig.day_observed:.0f} voices, {sig.day_ratio:.1f}x the same hours of the {sig.day_reference_days} "
+                f"days before")
     return (f"{brand_id}: negative mentions{where} snowballing ({severity}): {sig.observed:.0f} voices in "
             f"{sig.window_min:.0f} min, {sig.ratio:.1f}x the {sig.expected:.1f} expected")
 
