@@ -38,7 +38,9 @@ OPEN_SEVERITIES = (Severity.WATCH, Severity.WARNING, Severity.CRITICAL)
 MAX_DEAD_LETTER_REASONS = 32
 # What the detector counts and sets aside (keys of ``SnowballDetector.stats``), and the kinds of
 # personal data enrichment masks (``streams.enrichment.privacy.PiiKind``): fixed label values.
-DETECTOR_SET_ASIDE = ("late", "duplicates", "no_author", "no_brand")
+# complaints_untracked: complaints whose answer deadline is not watched because the brand's table of pending
+# complaints was full (detection.care.untracked).
+DETECTOR_SET_ASIDE = ("late", "duplicates", "no_author", "no_brand", "complaints_untracked")
 PII_KINDS = ("email", "phone", "card", "iban")
 # Keys of the detector's ``gauges(state)`` dict and the gauge each one sets (see record_brand_gauges).
 BRAND_GAUGE_KEYS = (

@@ -17,12 +17,14 @@ def _snippet(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def track_complaint(state: dict[str, Any], cm: ClassifiedMention, cfg: DetectorConfig) -> None:
-    """Remember a negative complaint or question (not a repost) until the brand answers it or its deadline passes."""
-    m = cm.mention
-    state["pending"][m.id] = (m.created_at, m.author.id if m.author else None, m.text[:81])  # shown as _snippet(...)
-    if len(state["pending"]) > cfg.max_pending:
-        state["stats"]["pending_evicted"] += evict_oldest_inserted(state["pending"], cfg.max_pending)
+def untracked(stats: dict[str, int]) -> None:
+    """A complaint the full table cannot take: counted, its deadline not watched.
+
+    The table keeps the complaints it holds rather than the newest: those are due first. Dropping the oldest
+    instead would, on a brand with more complaints per deadline than the table holds (25 a minute, 2 hours,
+    1,000 entries), drop every complaint before its deadline and never alert. ``.get``: a state saved before
+    this counter existed."""
+    stats["complaints_untracked"] = stats.get("complaints_untracked", 0) + 1
 
 
 def brand_reply(state: dict[str, Any], cm: ClassifiedMention) -> list[Alert]:

@@ -34,7 +34,7 @@ TRANSIENT_KEYS = frozenset({"dsum", "xc"})
 GAUGES = ("score", "negative_share", "open_alerts_watch", "open_alerts_warning", "open_alerts_critical",
           "unanswered_complaints", "volume_ratio", "distinct_authors")
 _STATS = ("mentions", "negatives", "late", "duplicates", "no_author", "no_brand", "brand_replies", "reset_old_state",
-          "answered_in_time", "answered_late", "pending_evicted", "overdue_evicted", "authors_evicted")
+          "answered_in_time", "answered_late", "complaints_untracked", "overdue_evicted", "authors_evicted")
 
 
 class SnowballDetector:
@@ -327,11 +327,12 @@ class SnowballDetector:
                 if len(roots) > cfg.max_roots:
                     evict_oldest_inserted(roots, cfg.max_roots)
             if not self._complaint_intents.isdisjoint(cm.classification.intents):
-                # care.track_complaint, inlined
+                # Watched until the brand answers or the deadline passes (care.expire_complaints).
                 pending = state["pending"]
-                pending[mid] = (t, author_id, m.text[:81])  # shown as _snippet(...)
-                if len(pending) > cfg.max_pending:
-                    stats["pending_evicted"] += evict_oldest_inserted(pending, cfg.max_pending)
+                if len(pending) < cfg.max_pending:
+                    pending[mid] = (t, author_id, m.text[:81])  # shown as _snippet(...)
+                else:
+                    care.untracked(stats)
         if high_reach:
             alerts.extend(care.high_reach_negative(state, cm, record, cfg))
         return alerts

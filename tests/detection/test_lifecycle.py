@@ -55,6 +55,23 @@ def test_unanswered_complaint_alert_and_brand_reply_closes_it():
             and a.mention_ids[0] == "c2"] == [Severity.RESOLVED]
 
 
+def test_a_brand_with_more_complaints_than_its_table_holds_still_gets_unanswered_alerts():
+    """25 complaints a minute for 3 hours, against a table of 1,000: the complaints held are the first due, so
+    they alert at their deadline; the ones the full table could not take are counted, not silently lost."""
+    det = SnowballDetector()
+    cap = det.config.max_pending
+    mentions = [cm(f"c{i}", T0 + i * (MIN // 25), author=f"u{i}") for i in range(25 * 180)]
+    state, alerts = run(det, mentions)
+    unanswered = [a for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT]
+    assert len(unanswered) >= cap  # the first thousand at least, each at its own 2-hour deadline
+    assert unanswered[0].mention_ids == ["c0"]
+    assert all(a.event_time - a.opened_at < 2 * MIN for a in unanswered)  # alerted on time, not late
+    assert len(state["pending"]) <= cap
+    stats = det.stats(state)
+    assert stats["complaints_untracked"] > 0
+    assert stats["complaints_untracked"] + len(unanswered) + len(state["pending"]) == len(mentions)
+
+
 def test_high_reach_negative_alert():
     det = SnowballDetector()
     _, alerts = run(det, [cm("h1", T0, author="star", followers=2_000_000), cm("h2", T0 + MIN, author="v",
