@@ -8,7 +8,7 @@ median of ``--repeat`` passes; wall clock on a shared machine swings, so each st
 through ``counting_pass`` (the least any detector does: recognise a redelivery, count the mention in its brand's
 10-minute bucket), and the detector's rate is given as a ratio to it.
 
-    .venv/bin/python benchmarks/detection.py [--mentions 300000] [--repeat 3] [--data ../shared/data]
+    .venv/bin/python benchmarks/detection.py [--mentions 300000] [--repeat 3] [--data ../shared/data] [--density]
 """
 
 from __future__ import annotations
@@ -129,6 +129,21 @@ def median_rate(mentions: list[ClassifiedMention], repeat: int) -> tuple[float, 
     return statistics.median(rate for rate, _ in runs), runs[0][1], statistics.median(references)
 
 
+DENSITIES = (1, 3, 10, 30, 100, 300)  # mentions per brand-minute
+
+
+def density_sweep(repeat: int, densities: tuple[int, ...] = DENSITIES,
+                  cap: int = 100_000) -> list[tuple[int, int, float, int, float]]:
+    """(mentions per brand-minute, mentions, median rate, alerts, median reference rate) of ``busy_stream`` at each
+    density, over at most 4 days of event time and ``cap`` mentions: how the detector's rate depends on how many
+    mentions share each evaluation tick (one a brand-minute at most) and each bucket roll."""
+    out = []
+    for per_minute in densities:
+        n = min(cap, per_minute * 5 * 60 * 24 * 4)
+        out.append((per_minute, n, *median_rate(busy_stream(n, per_minute=per_minute), repeat)))
+    return out
+
+
 def describe(name: str, mentions: int, rate: float, alerts: int, reference: float) -> str:
     return (f"{name}: {mentions} mentions, {rate:,.0f} mentions/s, {alerts} alerts "
             f"(1:{reference / rate:.0f} against a counting-only pass at {reference:,.0f} mentions/s, same run)")
@@ -139,8 +154,13 @@ def main() -> None:
     parser.add_argument("--mentions", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=3, help="passes per stream; the median is reported")
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--density", action="store_true",
+                        help="also sweep the busy stream's density (mentions per brand-minute)")
     args = parser.parse_args()
     print(describe("busy stream", args.mentions, *median_rate(busy_stream(args.mentions), args.repeat)))
+    if args.density:
+        for per_minute, n, *measured in density_sweep(args.repeat):
+            print(describe(f"busy stream at {per_minute} mentions/brand-minute", n, *measured))
     airline = airline_stream(args.data)
     if airline is None:
         print(f"airline replay: skipped ({args.data / 'airline_en'} is absent)")

@@ -129,14 +129,22 @@ def about_lines(alerts: list, brands: list[str]) -> list[str]:
 
 def throughput() -> list[str]:
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from detection import busy_stream, median_rate
+    from detection import busy_stream, density_sweep, median_rate
 
     mentions = busy_stream(200_000)
     rate, _, reference = median_rate(mentions, 3)
+    sweep = density_sweep(3)
     return [f"- busy stream (5 brands, ~100 mentions/min each, 200,000 mentions): median "
             f"**{rate:,.0f} mentions/s**, 1:{reference / rate:.0f} against a counting-only pass "
             f"(redelivery check and bucket counters, {reference:,.0f} mentions/s) in the same run, on this machine "
-            f"({time.strftime('%Y-%m-%d')}, shared 2-core VM, Python {sys.version.split()[0]})."]
+            f"({time.strftime('%Y-%m-%d')}, shared 2-core VM, Python {sys.version.split()[0]}).",
+            "- the same stream at other densities (`benchmarks/detection.py --density`; at most 4 days, 100,000 "
+            "mentions; the same-run reference as above):",
+            "",
+            "  | mentions per brand-minute | mentions | detection mentions/s | against the counting-only pass |",
+            "  |---|---|---|---|",
+            *(f"  | {d} | {n:,} | {r:,.0f} | 1:{ref / r:.0f} |" for d, n, r, _, ref in sweep),
+            ""]
 
 
 def main() -> None:
