@@ -1,6 +1,6 @@
 """What a wave is about: its emerging terms grouped by the negative posts they share.
 
-A community manager reads "cancelled, rebook, flightled (40% of the hour's negative posts); hold, phone (25%)"
+A community manager reads "cancelled, rebook, flightled in 40%; hold, phone in 25% of the hour's negative posts"
 faster than eight loose words: two complaints, two answers. Terms that keep appearing in the same posts form
 one cluster; each cluster's share is the part of the sampled posts that carry at least one of its terms.
 Pure and order-independent: the same terms and posts give the same clusters whatever the posts' order.

@@ -23,6 +23,7 @@ from streams.detection import care, cascades, seasonal, text
 from streams.detection.config import HOUR_MS, DetectorConfig
 from streams.detection.episodes import Lifecycle
 from streams.detection.memory import evict_lowest, evict_oldest_inserted
+from streams.detection.stats import decayed
 from streams.detection.window import NEG, RELAYS, TOTAL, VOICES, compute, hour_keys
 from streams.models import Alert, ClassifiedMention, Sentiment, Severity
 
@@ -490,7 +491,7 @@ class SnowballDetector:
                 continue
             value, since = entry
             if t > since:
-                if value != 0.0:  # _decayed, with the factor computed once per time
+                if value != 0.0:  # stats.decayed, with the factor computed once per time
                     factor = factors.get(since)
                     if factor is None:
                         factor = factors[since] = 0.5 ** ((t - since) / half_life)
@@ -499,11 +500,11 @@ class SnowballDetector:
             entry[0] = round(value + n, 3)
         mass = state.get("vmass")
         if mass is None:  # a new brand, or a state saved before the mass was kept: what vocab holds now
-            state["vmass"] = [round(sum(_decayed(v, since, t, half_life) for v, since in vocab.values()), 3), t]
+            state["vmass"] = [round(sum(decayed(v, since, t, half_life) for v, since in vocab.values()), 3), t]
         else:
-            mass[0] = round(_decayed(mass[0], mass[1], t, half_life) + sum(terms.values()), 3)
+            mass[0] = round(decayed(mass[0], mass[1], t, half_life) + sum(terms.values()), 3)
             mass[1] = max(mass[1], t)
-        if len(vocab) > cfg.max_vocab:  # memory.evict_lowest ranked by _decayed, in one pass
+        if len(vocab) > cfg.max_vocab:  # memory.evict_lowest ranked by stats.decayed, in one pass
             half_life = cfg.vocab_half_life_ms
             ranks = [v if v == 0.0 or t <= since else v * 0.5 ** ((t - since) / half_life)
                      for v, since in vocab.values()]
@@ -585,12 +586,6 @@ def _subtract(total: dict[str, Any], part: dict[str, Any]) -> None:
             total[key] = left
         else:
             total.pop(key, None)
-
-
-def _decayed(value: float, since: int, now: int, half_life_ms: int) -> float:
-    if value == 0.0 or now <= since:
-        return value
-    return value * 0.5 ** ((now - since) / half_life_ms)
 
 
 __all__ = ["GAUGES", "Severity", "SnowballDetector", "State"]

@@ -13,6 +13,13 @@ from itertools import accumulate
 _EPS = 1e-12
 
 
+def decayed(value: float, since: int, now: int, half_life_ms: int) -> float:
+    """``value`` as of ``since``, halved every ``half_life_ms`` until ``now`` (never grown: now <= since keeps it)."""
+    if value == 0.0 or now <= since:
+        return value
+    return value * 0.5 ** ((now - since) / half_life_ms)
+
+
 def poisson_llr(observed: float, expected: float) -> float:
     """Log-likelihood ratio of "rate raised to observed/expected" against "rate as expected"; 0 if not raised."""
     if observed <= expected or expected <= 0:

@@ -13,7 +13,7 @@ from typing import Any
 from streams.detection import cascades, seasonal
 from streams.detection.clusters import TermCluster, term_clusters
 from streams.detection.config import DetectorConfig
-from streams.detection.stats import doubling_time, glr_below_sums, glr_scans, poisson_sf
+from streams.detection.stats import decayed, doubling_time, glr_below_sums, glr_scans, poisson_sf
 
 # Light bucket slots: [total, negatives, voices, first-time voices, engagement, reach, high-reach, relays].
 TOTAL, NEG, VOICES, NEW, AMP, REACH, HIGH, RELAYS = range(8)
@@ -488,10 +488,6 @@ def _topics(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, keys
         sig.topic_glr[topic] = (glr, o, e)
 
 
-def _decayed(value: float, since: int, now: int, half_life_ms: int) -> float:
-    return value * 0.5 ** ((now - since) / half_life_ms) if value and now > since else value
-
-
 def _cascade(state: dict[str, Any], cfg: DetectorConfig, sig: WindowSignals, now: int) -> None:
     horizon = cfg.horizon_buckets * cfg.bucket_ms
     live = [(c["r"], root) for root, c in state["casc"].items() if now - c["last"] <= horizon]
@@ -517,7 +513,7 @@ def emerging_terms(state: dict[str, Any], cfg: DetectorConfig, now: int,
     window = state["w"]["t"]
     half_life = cfg.vocab_half_life_ms
     mass = state.get("vmass")
-    usual_mass = _decayed(mass[0], mass[1], now, half_life) if mass else 0.0
+    usual_mass = decayed(mass[0], mass[1], now, half_life) if mass else 0.0
     per_usual = sum(window.values()) / usual_mass if usual_mass > 0 else 0.0
     vocab = state["vocab"]
     scored = []
@@ -525,7 +521,7 @@ def emerging_terms(state: dict[str, Any], cfg: DetectorConfig, now: int,
         if n < 3 or term in exclude:
             continue
         entry = vocab.get(term)
-        expected = _decayed(entry[0], entry[1], now, half_life) * per_usual if entry else 0.0
+        expected = decayed(entry[0], entry[1], now, half_life) * per_usual if entry else 0.0
         if n < cfg.emerging_min_ratio * expected:
             continue
         score = (n - expected) / math.sqrt(expected + 1.0)
