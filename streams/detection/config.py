@@ -24,6 +24,7 @@ class DetectorConfig:
     hour_memory_days: float = 7.0  # each hour-of-day factor remembers about a week of that hour
     hour_prior_days: float = 2.0  # ...and moves away from flat only as that hour is seen on several days
     weekday_memory_weeks: float = 4.0
+    weekday_prior_voices: float = 20.0  # weekday factors learn from whole days, shrunk by this many voices' worth
     # A young baseline (fewer buckets learned than this) learns every bucket, winsorised, even while an episode
     # is open: its estimate is less certain than any wave (warm-up holds severities meanwhile), and capping it
     # would lock in the start-up level, e.g. a night learned as the brand's normal makes every day a "wave".

@@ -1,7 +1,11 @@
 """A seasonal baseline of independent negative voices: level x hour-of-day x day-of-week, learned in event time.
 
-The state is a plain dict so it lives inside the brand's JSON state. Learning is an EWMA that starts as a
-running mean shrunk toward a prior, so a new brand is neither hair-trigger nor blind on its first day.
+The state is a plain dict so it lives inside the brand's JSON state. The level and the hour-of-day factors
+learn bucket by bucket, by EWMAs that start as running means shrunk toward a prior, so a new brand is neither
+hair-trigger nor blind on its first day. The day-of-week factors learn once a day, from whole days' totals:
+learned bucket by bucket from the same residual as the others, the faster level and hours absorbed the weekly
+cycle before the weekday factors could (weekends read 0.9 of a week for a true 0.5, then Monday high and
+Tuesday low: false afternoon waves; docs/detection.md).
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ def new_baseline(cfg: DetectorConfig) -> dict[str, Any]:
         "dow": [1.0] * 7,
         "down": [0] * 7,
         "phi": 1.0,
+        "day": None,  # the day being folded: [day, buckets folded, voices]
+        "wds": [0.0] * 7,  # per weekday: decayed sum of whole days' voices...
+        "wdn": [0.0] * 7,  # ...and of whole days
     }
 
 
@@ -65,10 +72,39 @@ def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, fro
                 1.0 / (cfg.hour_memory_days * buckets_per_hour))
     hod[h] = min(10.0, max(0.1, hod[h] + a_hod * (min(x / (level * dow[d]), 10.0) - hod[h])))
     base["down"][d] += 1
-    a_dow = max(1.0 / (base["down"][d] + 24 * buckets_per_hour),
-                1.0 / (cfg.weekday_memory_weeks * 24 * buckets_per_hour))
-    dow[d] = min(5.0, max(0.2, dow[d] + a_dow * (min(x / (level * hod[h]), 10.0) - dow[d])))
     # Keep the factors' means at 1 so the level stays "voices per average bucket".
-    for factors in (hod, dow):
-        mean = sum(factors) / len(factors)
-        factors[:] = [f / mean for f in factors]  # in place
+    mean = sum(hod) / 24
+    hod[:] = [f / mean for f in hod]  # in place
+    # The day's voices, as learned (winsorised, capped during an episode), for the weekday factors.
+    day = t // DAY_MS
+    acc = base.get("day")  # [day, buckets folded, voices]; absent from a state saved before it was kept
+    if acc is None or acc[0] != day:
+        if acc is not None and acc[1] == DAY_MS // cfg.bucket_ms:
+            _learn_weekday(base, cfg, acc[0], acc[2])
+        acc = base["day"] = [day, 0, 0.0]
+    acc[1] += 1
+    acc[2] = round(acc[2] + x, 3)
+
+
+def _learn_weekday(base: dict[str, Any], cfg: DetectorConfig, day: int, voices: float) -> None:
+    """Learn the weekday factors from one whole day (every bucket of it folded: a brand's first, partial day
+    would bias its weekday, e.g. a Monday seen from 06:00 has no night).
+
+    Per weekday, decayed sums of day totals and of days (``weekday_memory_weeks``); each weekday's mean day is
+    shrunk toward the mean of all days by ``weekday_prior_voices`` worth of days (one day at most): a sparse
+    brand's odd Saturday moves Saturday halfway at most, a busy brand's weekly rhythm is learned nearly unbiased.
+    """
+    sums, days = base.get("wds"), base.get("wdn")
+    if sums is None:  # a state saved before these sums: the factors it learned count as one day each
+        mean_day = max(base["level"], cfg.min_expected_per_bucket) * DAY_MS / cfg.bucket_ms
+        sums, days = base["wds"], base["wdn"] = [round(f * mean_day, 3) for f in base["dow"]], [1.0] * 7
+    d = (day + 3) % 7
+    keep = 1.0 - 1.0 / cfg.weekday_memory_weeks
+    sums[d] = round(sums[d] * keep + voices, 3)
+    days[d] = round(days[d] * keep + 1.0, 6)
+    overall = sum(sums) / sum(days)
+    prior = min(1.0, cfg.weekday_prior_voices / overall) if overall > 0 else 1.0
+    means = [(v + prior * overall) / (n + prior) for v, n in zip(sums, days, strict=True)]
+    mean = sum(means) / 7
+    if mean > 0:
+        base["dow"][:] = [min(5.0, max(0.2, v / mean)) for v in means]  # in place
