@@ -26,7 +26,6 @@ def new_baseline(cfg: DetectorConfig) -> dict[str, Any]:
         "hod": [1.0] * 24,
         "hodn": [0] * 24,
         "dow": [1.0] * 7,
-        "down": [0] * 7,
         "phi": 1.0,
         "day": None,  # the day being folded: [day, buckets folded, voices]
         "wds": [0.0] * 7,  # per weekday: decayed sum of whole days' voices...
@@ -71,7 +70,6 @@ def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, fro
     a_hod = max(1.0 / (base["hodn"][h] + cfg.hour_prior_days * buckets_per_hour),
                 1.0 / (cfg.hour_memory_days * buckets_per_hour))
     hod[h] = min(10.0, max(0.1, hod[h] + a_hod * (min(x / (level * dow[d]), 10.0) - hod[h])))
-    base["down"][d] += 1
     # Keep the factors' means at 1 so the level stays "voices per average bucket".
     mean = sum(hod) / 24
     hod[:] = [f / mean for f in hod]  # in place

@@ -1,4 +1,5 @@
-"""Alert reasons: a level held back is named as such only when the alert could still escalate to it."""
+"""Alert words: a level held back is named as such only when the alert could still escalate to it; the summary
+gives the evidence that holds the alert."""
 
 from streams.detection.explain import reasons
 from streams.detection.window import WindowSignals
