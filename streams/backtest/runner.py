@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
 import json
+import multiprocessing
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -125,20 +129,25 @@ def with_brand_context(enriched: list, golds: list, by_time: bool = True) -> tup
 
 
 def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = None,
-           brand_names: Mapping[str, Iterable[str]] | None = None) -> BacktestResult:
+           brand_names: Mapping[str, Iterable[str]] | None = None, workers: int = 1) -> BacktestResult:
     """Run the streaming detector over ``classified`` with one state per brand, exactly as the Faust agent does;
-    ``brand_names``: the brands' own names (``BrandCatalog.own_names``), kept out of emerging terms as live."""
-    detector = SnowballDetector(config, brand_names=brand_names)
-    states: dict[str, dict[str, Any]] = {}
-    alerts: list[Alert] = []
+    ``brand_names``: the brands' own names (``BrandCatalog.own_names``), kept out of emerging terms as live.
+
+    ``workers`` > 1 splits the brands over that many processes, as Kafka splits them over partitions: a brand's
+    mentions all go to one process, in order, and each brand's state sees only its own, so the alerts (and their
+    order: by input mention, then as the detector emitted them) and the counters are those of one process.
+    """
     start = time.perf_counter()
-    for cm in classified:
-        brand = cm.enrichment.brand_id
-        state, out = detector.process(states.get(brand), cm)
-        states[brand] = state
-        if out:
-            alerts.extend(out)
+    groups = brand_groups(classified, workers)
+    if len(groups) <= 1:
+        parts = [_detect_brands(classified, config, brand_names, None)]
+    else:
+        parts = _detect_in_processes(classified, config, brand_names, groups)
     seconds = time.perf_counter() - start
+    emitted = sorted((item for part in parts for item in part[0]), key=_first)  # one process per mention: no ties
+    alerts = [alert for _, out in emitted for alert in out]
+    stats = {brand: s for part in parts for brand, s in part[1].items()}
+    order = {brand: None for brand in (cm.enrichment.brand_id for cm in classified)}  # first seen, as one process
     hourly: dict[str, dict[int, list[int]]] = defaultdict(dict)
     for cm in classified:
         if cm.enrichment.is_brand_account:
@@ -148,18 +157,72 @@ def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = 
         cell[0] += 1
         cell[1] += cm.is_negative
     return BacktestResult(alerts=alerts, hourly=dict(hourly), detect_seconds=seconds, detected=len(classified),
-                          detector_stats={b: detector.stats(s) for b, s in states.items()})
+                          detector_stats={b: stats[b] for b in order if b in stats})
+
+
+_first = itemgetter(0)
+Emitted = tuple[list[tuple[int, list[Alert]]], dict[str, dict[str, int]]]  # (mention index, alerts), brand stats
+
+
+def brand_groups(classified: list[ClassifiedMention], workers: int) -> list[frozenset[str]]:
+    """The brands split into at most ``workers`` groups of about as many mentions each (largest brand first into
+    the lightest group; ties by brand id, so the split is the same every run). 0 workers: one per CPU."""
+    workers = workers or os.cpu_count() or 1
+    counts = Counter(cm.enrichment.brand_id for cm in classified)
+    loads: list[tuple[int, int, list[str]]] = [(0, i, []) for i in range(min(workers, len(counts)))]
+    for brand, n in sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))):
+        load, i, brands = heapq.heappop(loads)
+        brands.append(brand)
+        heapq.heappush(loads, (load + n, i, brands))
+    return [frozenset(brands) for _, _, brands in sorted(loads, key=lambda item: item[1]) if brands]
+
+
+def _detect_brands(classified: list[ClassifiedMention], config: DetectorConfig | None,
+                   brand_names: Mapping[str, Iterable[str]] | None, brands: frozenset[str] | None) -> Emitted:
+    """The detector over the mentions of ``brands`` (None: all), in input order."""
+    detector = SnowballDetector(config, brand_names=brand_names)
+    states: dict[str, dict[str, Any]] = {}
+    emitted = []
+    for i, cm in enumerate(classified):
+        brand = cm.enrichment.brand_id
+        if brands is not None and brand not in brands:
+            continue
+        state, out = detector.process(states.get(brand), cm)
+        states[brand] = state
+        if out:
+            emitted.append((i, out))
+    return emitted, {b: detector.stats(s) for b, s in states.items()}
+
+
+_FORKED: tuple[Any, ...] = ()  # what forked workers read from the parent's memory instead of a pickled copy
+
+
+def _detect_forked(brands: frozenset[str]) -> Emitted:
+    return _detect_brands(*_FORKED, brands)
+
+
+def _detect_in_processes(classified: list[ClassifiedMention], config: DetectorConfig | None,
+                         brand_names: Mapping[str, Iterable[str]] | None,
+                         groups: list[frozenset[str]]) -> list[Emitted]:
+    """One process per group, forked so that the mentions are shared, not sent: only the alerts come back."""
+    global _FORKED
+    _FORKED = (classified, config, brand_names)
+    try:
+        with multiprocessing.get_context("fork").Pool(len(groups)) as pool:
+            return pool.map(_detect_forked, groups, chunksize=1)
+    finally:
+        _FORKED = ()
 
 
 def run_backtest(path: Path, brands_file: Path, mapping: dict[str, str] | None = None,
                  sentiment_column: str | None = None, model_dir: Path | None = None, use_model: bool = False,
-                 config: DetectorConfig | None = None) -> BacktestResult:
+                 config: DetectorConfig | None = None, workers: int = 1) -> BacktestResult:
     counts: Counter = Counter()
     mentions = load_mentions(path, mapping, sentiment_column, counts)
     classified = classify(mentions, brands_file, model_dir, use_model or not sentiment_column, counts)
     from streams.enrichment import BrandCatalog
 
-    result = detect(classified, config, BrandCatalog.from_yaml(brands_file).own_names())
+    result = detect(classified, config, BrandCatalog.from_yaml(brands_file).own_names(), workers)
     result.counts = counts
     return result
 

@@ -19,8 +19,10 @@ from streams.cli.options import parse_map
               help="Classifier model directory; default the built-in model.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Alerts, JSON lines.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Self-contained HTML report.")
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Processes for detection, the brands split between them (0: one per CPU); same alerts.")
 def command(file: Path, map_spec: str | None, brands_file: Path | None, sentiment_column: str | None,
-            model_dir: Path | None, out: Path, report: Path | None) -> None:
+            model_dir: Path | None, out: Path, report: Path | None, workers: int) -> None:
     """Replay FILE (JSON lines of raw mentions, or CSV with --map) through enrichment, classification and detection."""
     from streams.backtest.report import write_report
     from streams.backtest.runner import run_backtest, write_alerts
@@ -29,7 +31,7 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
     mapping = parse_map(map_spec)
     brands = brands_file or Settings().brands_file
     try:
-        result = run_backtest(file, brands, mapping or None, sentiment_column, model_dir)
+        result = run_backtest(file, brands, mapping or None, sentiment_column, model_dir, workers=workers)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     count = write_alerts(result.alerts, out)
