@@ -9,11 +9,15 @@ through ``counting_pass`` (the least any detector does: recognise a redelivery, 
 10-minute bucket), and the detector's rate is given as a ratio to it.
 
     .venv/bin/python benchmarks/detection.py [--mentions 300000] [--repeat 3] [--data ../shared/data] [--density]
+
+The airline replay is also run as ``snowball backtest --workers 0`` runs it: the brands split over one process
+per CPU, as Kafka partitions split them live.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -129,6 +133,14 @@ def median_rate(mentions: list[ClassifiedMention], repeat: int) -> tuple[float, 
     return statistics.median(rate for rate, _ in runs), runs[0][1], statistics.median(references)
 
 
+def split_rate(mentions: list[ClassifiedMention], repeat: int) -> float:
+    """Median mentions per second of ``snowball backtest --workers 0``'s detection: the brands split over one
+    process per CPU (forking and collecting the alerts included)."""
+    from streams.backtest.runner import detect
+
+    return statistics.median(detect(mentions, workers=0).mentions_per_second for _ in range(max(repeat, 1)))
+
+
 DENSITIES = (1, 3, 10, 30, 100, 300)  # mentions per brand-minute
 
 
@@ -166,6 +178,8 @@ def main() -> None:
         print(f"airline replay: skipped ({args.data / 'airline_en'} is absent)")
         return
     print(describe("airline replay (gold labels)", len(airline), *median_rate(airline, args.repeat)))
+    print(f"airline replay, brands split over {os.cpu_count()} processes: {split_rate(airline, args.repeat):,.0f} "
+          "mentions/s (the same alerts: tests/backtest/test_runner.py)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -78,9 +79,14 @@ def airline_tables(data: Path) -> list[str]:
         except Exception as exc:  # the classifier is replaced concurrently: report, do not hide
             out += [f"\n**{label}**: classifier failed ({type(exc).__name__}: {exc})."]
             continue
-        run = detect(classified, brand_names=BrandCatalog.from_yaml(brands_file).own_names())
+        names = BrandCatalog.from_yaml(brands_file).own_names()
+        run = detect(classified, brand_names=names)
+        split = detect(classified, brand_names=names, workers=0)  # the brands over one process per CPU
+        same = [a.to_record() for a in split.alerts] == [a.to_record() for a in run.alerts]
         out += [f"\n**Airline tweets, {label}** ({len(classified)} mentions, detection "
-                f"{run.mentions_per_second:,.0f} mentions/s)\n",
+                f"{run.mentions_per_second:,.0f} mentions/s in one process, {split.mentions_per_second:,.0f} with "
+                f"the brands split over {os.cpu_count()} processes (`--workers 0`; "
+                f"{'the same alerts' if same else 'DIFFERENT ALERTS'}))\n",
                 "| airline | warning on 02-22 | first watch vs 02-22 peak hour | first warning vs peak hour | "
                 "warning+ episodes opened 02-17..02-20 | episodes (any level) 02-17..02-21 | "
                 "false warnings per brand-week |",
