@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import heapq
 import json
 import multiprocessing
@@ -30,6 +31,7 @@ class BacktestResult:
     detector_stats: dict[str, dict[str, int]] = field(default_factory=dict)
     detect_seconds: float = 0.0
     detected: int = 0
+    processes: int = 1  # detection processes (the brands split between them)
 
     @property
     def mentions_per_second(self) -> float:
@@ -139,6 +141,8 @@ def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = 
     """
     start = time.perf_counter()
     groups = brand_groups(classified, workers)
+    if len(groups) > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        groups = groups[:1]  # no fork here (Windows): one process, the same alerts
     if len(groups) <= 1:
         parts = [_detect_brands(classified, config, brand_names, None)]
     else:
@@ -157,7 +161,7 @@ def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = 
         cell[0] += 1
         cell[1] += cm.is_negative
     return BacktestResult(alerts=alerts, hourly=dict(hourly), detect_seconds=seconds, detected=len(classified),
-                          detector_stats={b: stats[b] for b in order if b in stats})
+                          detector_stats={b: stats[b] for b in order if b in stats}, processes=max(len(groups), 1))
 
 
 _first = itemgetter(0)
@@ -178,15 +182,14 @@ def brand_groups(classified: list[ClassifiedMention], workers: int) -> list[froz
 
 
 def _detect_brands(classified: list[ClassifiedMention], config: DetectorConfig | None,
-                   brand_names: Mapping[str, Iterable[str]] | None, brands: frozenset[str] | None) -> Emitted:
-    """The detector over the mentions of ``brands`` (None: all), in input order."""
+                   brand_names: Mapping[str, Iterable[str]] | None, indices: Iterable[int] | None = None) -> Emitted:
+    """The detector over ``classified`` (only the mentions at ``indices``, ascending, when given), in input order."""
     detector = SnowballDetector(config, brand_names=brand_names)
     states: dict[str, dict[str, Any]] = {}
     emitted = []
-    for i, cm in enumerate(classified):
+    for i in range(len(classified)) if indices is None else indices:
+        cm = classified[i]
         brand = cm.enrichment.brand_id
-        if brands is not None and brand not in brands:
-            continue
         state, out = detector.process(states.get(brand), cm)
         states[brand] = state
         if out:
@@ -194,23 +197,36 @@ def _detect_brands(classified: list[ClassifiedMention], config: DetectorConfig |
     return emitted, {b: detector.stats(s) for b, s in states.items()}
 
 
-_FORKED: tuple[Any, ...] = ()  # what forked workers read from the parent's memory instead of a pickled copy
+# What forked workers read from the parent's memory instead of a pickled copy: (mentions, config, brand names,
+# each group's mention indices). Set only while the pool runs.
+_FORKED: tuple[Any, ...] = ()
 
 
-def _detect_forked(brands: frozenset[str]) -> Emitted:
-    return _detect_brands(*_FORKED, brands)
+def _detect_forked(group: int) -> Emitted:
+    classified, config, brand_names, indices = _FORKED
+    return _detect_brands(classified, config, brand_names, indices[group])
 
 
 def _detect_in_processes(classified: list[ClassifiedMention], config: DetectorConfig | None,
                          brand_names: Mapping[str, Iterable[str]] | None,
                          groups: list[frozenset[str]]) -> list[Emitted]:
-    """One process per group, forked so that the mentions are shared, not sent: only the alerts come back."""
+    """One process per group, forked so that the mentions are shared, not sent: only the alerts come back.
+
+    Each process reads only its own brands' mentions (their indices are listed before the fork), and the
+    collector's generations are frozen across the fork: a child then writes to (so copies) the memory of its own
+    mentions, not of the whole history."""
     global _FORKED
-    _FORKED = (classified, config, brand_names)
+    group_of = {brand: g for g, brands in enumerate(groups) for brand in brands}
+    indices: list[list[int]] = [[] for _ in groups]
+    for i, cm in enumerate(classified):
+        indices[group_of[cm.enrichment.brand_id]].append(i)
+    _FORKED = (classified, config, brand_names, indices)
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(len(groups)) as pool:
-            return pool.map(_detect_forked, groups, chunksize=1)
+            return pool.map(_detect_forked, range(len(groups)), chunksize=1)
     finally:
+        gc.unfreeze()
         _FORKED = ()
 
 

@@ -27,6 +27,7 @@ def test_several_processes_give_the_alerts_and_counters_of_one():
         assert _records(many) == _records(one)  # the order too: by input mention, then as emitted
         assert list(many.detector_stats.items()) == list(one.detector_stats.items())
         assert many.hourly == one.hourly
+        assert many.processes == min(workers, 5)
     assert any(a["kind"] == "snowball" for a in _records(one))
 
 
@@ -51,4 +52,14 @@ def test_backtest_command_with_workers_writes_the_same_alerts(tmp_path):
                                               "--workers", workers])
         assert result.exit_code == 0, result.output
         outputs.append(out.read_text())
+        assert ("in 2 processes" in result.output) == (workers == "2")
     assert outputs[0] == outputs[1] and outputs[0]
+
+
+def test_without_fork_one_process_does_it_all(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    mentions = [cm(f"x{i}", T0 + i * MIN, brand=f"b{i % 3}") for i in range(60)]
+    result = detect(mentions, workers=3)
+    assert result.processes == 1 and _records(result) == _records(detect(mentions))

@@ -44,6 +44,7 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
             stats[key] = stats.get(key, 0) + value
     click.echo(
         f"{result.counts['read']} mentions read ({invalid} invalid, {result.counts['unmatched']} matching no brand), "
-        f"{result.detected} classified; detection {result.mentions_per_second:,.0f} mentions/s; "
+        f"{result.detected} classified; detection {result.mentions_per_second:,.0f} mentions/s"
+        f"{f' in {result.processes} processes' if result.processes > 1 else ''}; "
         f"{count} alert updates -> {out}; late {stats.get('late', 0)}, duplicates {stats.get('duplicates', 0)}, "
         f"no author {stats.get('no_author', 0)}", err=True)
