@@ -17,7 +17,6 @@ per CPU, as Kafka partitions split them live.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -133,12 +132,13 @@ def median_rate(mentions: list[ClassifiedMention], repeat: int) -> tuple[float, 
     return statistics.median(rate for rate, _ in runs), runs[0][1], statistics.median(references)
 
 
-def split_rate(mentions: list[ClassifiedMention], repeat: int) -> float:
-    """Median mentions per second of ``snowball backtest --workers 0``'s detection: the brands split over one
-    process per CPU (forking and collecting the alerts included)."""
+def split_rate(mentions: list[ClassifiedMention], repeat: int) -> tuple[float, int]:
+    """(median mentions per second, processes) of ``snowball backtest --workers 0``'s detection: the brands split
+    over one process per CPU, at most one per brand (forking and collecting the alerts included)."""
     from streams.backtest.runner import detect
 
-    return statistics.median(detect(mentions, workers=0).mentions_per_second for _ in range(max(repeat, 1)))
+    runs = [detect(mentions, workers=0) for _ in range(max(repeat, 1))]
+    return statistics.median(r.mentions_per_second for r in runs), runs[0].processes
 
 
 DENSITIES = (1, 3, 10, 30, 100, 300)  # mentions per brand-minute
@@ -178,8 +178,9 @@ def main() -> None:
         print(f"airline replay: skipped ({args.data / 'airline_en'} is absent)")
         return
     print(describe("airline replay (gold labels)", len(airline), *median_rate(airline, args.repeat)))
-    print(f"airline replay, brands split over {os.cpu_count()} processes: {split_rate(airline, args.repeat):,.0f} "
-          "mentions/s (the same alerts: tests/backtest/test_runner.py)")
+    rate, processes = split_rate(airline, args.repeat)
+    print(f"airline replay, brands split over {processes} processes: {rate:,.0f} mentions/s "
+          "(the same alerts: tests/backtest/test_runner.py)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -85,7 +84,7 @@ def airline_tables(data: Path) -> list[str]:
         same = [a.to_record() for a in split.alerts] == [a.to_record() for a in run.alerts]
         out += [f"\n**Airline tweets, {label}** ({len(classified)} mentions, detection "
                 f"{run.mentions_per_second:,.0f} mentions/s in one process, {split.mentions_per_second:,.0f} with "
-                f"the brands split over {os.cpu_count()} processes (`--workers 0`; "
+                f"the brands split over {split.processes} processes (`--workers 0`; "
                 f"{'the same alerts' if same else 'DIFFERENT ALERTS'}))\n",
                 "| airline | warning on 02-22 | first watch vs 02-22 peak hour | first warning vs peak hour | "
                 "warning+ episodes opened 02-17..02-20 | episodes (any level) 02-17..02-21 | "

@@ -151,7 +151,7 @@ def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = 
     emitted = sorted((item for part in parts for item in part[0]), key=_first)  # one process per mention: no ties
     alerts = [alert for _, out in emitted for alert in out]
     stats = {brand: s for part in parts for brand, s in part[1].items()}
-    order = {brand: None for brand in (cm.enrichment.brand_id for cm in classified)}  # first seen, as one process
+    first_seen = dict.fromkeys(cm.enrichment.brand_id for cm in classified)  # one process's order of brands
     hourly: dict[str, dict[int, list[int]]] = defaultdict(dict)
     for cm in classified:
         if cm.enrichment.is_brand_account:
@@ -161,7 +161,7 @@ def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = 
         cell[0] += 1
         cell[1] += cm.is_negative
     return BacktestResult(alerts=alerts, hourly=dict(hourly), detect_seconds=seconds, detected=len(classified),
-                          detector_stats={b: stats[b] for b in order if b in stats}, processes=max(len(groups), 1))
+                          detector_stats={b: stats[b] for b in first_seen}, processes=max(len(groups), 1))
 
 
 _first = itemgetter(0)
