@@ -18,8 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from streams.backtest.evaluation import episodes, evaluate_scenario, first_at  # noqa: E402
+from streams.backtest.evaluation import evaluate_scenario, first_at  # noqa: E402
 from streams.backtest.runner import classify, detect, load_mentions  # noqa: E402
+from streams.backtest.timeline import episodes  # noqa: E402
 from streams.enrichment import BrandCatalog  # noqa: E402
 from streams.models import Severity  # noqa: E402
 from streams.scenarios import SUITE, build_labelled  # noqa: E402

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from streams.backtest.labels import with_gold
 from streams.backtest.runner import BacktestResult, detect
+from streams.backtest.timeline import episodes
 from streams.models import Alert, AlertKind, ClassifiedMention, Sentiment, Severity
 from streams.scenarios import LabelledScenario, ScenarioSpec
 
@@ -29,14 +29,6 @@ class ScenarioResult:
     watches: dict[str, int] = field(default_factory=dict)  # brand -> episodes (any level)
     caught: dict[str, Caught] = field(default_factory=dict)
     run: BacktestResult | None = None
-
-
-def episodes(alerts: list[Alert], brand: str) -> dict[str, list[Alert]]:
-    out: dict[str, list[Alert]] = defaultdict(list)
-    for a in alerts:
-        if a.kind is AlertKind.SNOWBALL and a.brand_id == brand:
-            out[a.alert_id].append(a)
-    return out
 
 
 def first_at(alerts: list[Alert], brand: str, level: Severity, since: int = 0, until: int | None = None) -> int | None:

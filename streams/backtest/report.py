@@ -1,89 +1,198 @@
-"""A self-contained HTML report: per brand, the hourly negative-volume curve with the snowball alerts marked.
+"""A self-contained HTML report: per brand, the hourly negative-volume curve with its snowball episodes drawn on
+it, worst brand first, after a one-table summary.
 
-Inline SVG, no script, no external file: it opens anywhere and can be attached to a ticket.
+Inline SVG, no script, no external file: it opens anywhere and can be attached to a ticket. Hovering a band or a
+point shows what it is (SVG ``<title>``).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
 from streams.backtest.runner import HOUR_MS, BacktestResult
+from streams.backtest.timeline import Episode, brand_episodes
 from streams.models import AlertKind, Severity
 
 _COLOURS = {Severity.WATCH: "#e0b000", Severity.WARNING: "#f07020", Severity.CRITICAL: "#d01c1c",
             Severity.RESOLVED: "#2a9d4b"}
-_W, _H, _PAD = 960, 220, 40
+_NEGATIVE, _ALL = "#3a3a8c", "#c4c4cc"
+_W, _H = 960, 250
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 16, 34, 28  # plot margins; the level strip sits above the plot
+_CM_KINDS = ("unanswered_complaint", "repeat_critic", "high_reach_negative")
+_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;color:#222;padding:0 1em}"
+    "table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;padding:4px 6px;"
+    "vertical-align:top;text-align:left}th{font-weight:600;color:#555}td.n,th.n{text-align:right}"
+    "section{margin-bottom:2.5em}h2{margin-bottom:.2em}.muted{color:#666}.lvl{font-weight:600}"
+    "details ul{margin:.3em 0 .3em 1em;padding:0}summary{cursor:pointer;color:#555}a{color:inherit}"
+)
 
 
 def _when(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def _chart(hourly: dict[int, list[int]], alerts: list) -> str:
+def _day_label(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%a %d %b")
+
+
+def _clock(ms: int, since: int) -> str:
+    """The time of day, with the date when it is not the day of ``since``."""
+    when = _when(ms)
+    return when[11:] if when[:10] == _when(since)[:10] else when[5:]
+
+
+def _hours(ms: int) -> str:
+    return f"{ms / HOUR_MS:.1f} h"
+
+
+def _level(severity: Severity | None, text: str | None = None) -> str:
+    if severity is None:
+        return '<span class=muted>none</span>'
+    return f'<span class=lvl style="color:{_COLOURS[severity]}">{escape(text or str(severity))}</span>'
+
+
+def _y_ticks(top: int) -> list[int]:
+    """Round tick values from 0 to at least ``top``, about four steps of 1, 2 or 5 times a power of ten."""
+    raw = max(top, 1) / 4
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = max(1, next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
+    return list(range(0, step * math.ceil(max(top, 1) / step) + 1, step))
+
+
+def _chart(hourly: dict[int, list[int]], episodes: list[Episode]) -> str:
     hours = sorted(hourly)
     first, last = hours[0], hours[-1] + HOUR_MS
-    top = max(max(c[1] for c in hourly.values()), 1)
+    ticks = _y_ticks(max(c[1] for c in hourly.values()))
+    top = ticks[-1]
+    bottom_y, top_y = _H - _BOTTOM, _TOP
+
     def x(t: int) -> float:
-        return _PAD + (t - first) / max(last - first, 1) * (_W - 2 * _PAD)
+        return _LEFT + (min(max(t, first), last) - first) / max(last - first, 1) * (_W - _LEFT - _RIGHT)
+
     def y(v: float) -> float:
-        return _H - _PAD + 10 - v / top * (_H - _PAD - 20)
-    points, total_points = [], []
+        return bottom_y - min(v, top) / top * (bottom_y - top_y)
+
+    parts = [f'<svg viewBox="0 0 {_W} {_H}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg" '
+             'font-family="system-ui,sans-serif">']
+    for episode in episodes:  # bands behind the curves, and the level strip above them
+        for span in episode.spans:
+            x0, x1 = x(span.start), x(last if span.end is None else span.end)
+            colour = _COLOURS[span.severity]
+            until = "the end of the history" if span.end is None else _when(span.end)
+            title = (f"<title>{escape(str(span.severity))} from {_when(span.start)} to {until}"
+                     f"{' · ' + escape(episode.topic) if episode.topic else ''}</title>")
+            width = max(x1 - x0, 1.5)
+            parts.append(f'<rect x="{x0:.1f}" y="{top_y}" width="{width:.1f}" height="{bottom_y - top_y}" '
+                         f'fill="{colour}" opacity="0.14">{title}</rect>'
+                         f'<rect x="{x0:.1f}" y="{top_y - 12}" width="{width:.1f}" height="8" fill="{colour}">'
+                         f'{title}</rect>')
+    for v in ticks:
+        parts.append(f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eee"/>'
+                     f'<text x="{_LEFT - 6}" y="{y(v) + 4:.1f}" font-size="10" fill="#777" '
+                     f'text-anchor="end">{v}</text>')
+    # Days on the time axis; a history of two days or less gets its hours instead.
+    step = 24 * HOUR_MS if last - first > 48 * HOUR_MS else (3 if last - first > 12 * HOUR_MS else 1) * HOUR_MS
+    tick = first - first % step + step
+    while tick < last:
+        label = _day_label(tick) if step == 24 * HOUR_MS or tick % (24 * HOUR_MS) == 0 else _when(tick)[11:]
+        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top_y}" y2="{bottom_y}" stroke="#e4e4e4"/>'
+                     f'<text x="{x(tick) + 3:.1f}" y="{_H - 10}" font-size="10" fill="#777">{label}</text>')
+        tick += step
+    negatives, everything = [], []
     for h in range(first, last, HOUR_MS):
         cell = hourly.get(h, [0, 0])
-        points.append(f"{x(h + HOUR_MS // 2):.1f},{y(cell[1]):.1f}")
-        total_points.append(f"{x(h + HOUR_MS // 2):.1f},{y(min(cell[0], top)):.1f}")
-    parts = [f'<svg viewBox="0 0 {_W} {_H}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg">',
-             f'<polyline points="{" ".join(total_points)}" fill="none" stroke="#c8c8d0" stroke-width="1"/>',
-             f'<polyline points="{" ".join(points)}" fill="none" stroke="#3a3a8c" stroke-width="2"/>',
-             f'<text x="{_PAD}" y="14" font-size="11" fill="#555">negative mentions per hour (max {top}); '
-             f'grey: all mentions (clipped)</text>']
-    day = first - first % (24 * HOUR_MS) + 24 * HOUR_MS
-    while day < last:
-        parts.append(f'<line x1="{x(day):.1f}" x2="{x(day):.1f}" y1="20" y2="{_H - _PAD + 10}" stroke="#eee"/>'
-                     f'<text x="{x(day) + 2:.1f}" y="{_H - 12}" font-size="10" fill="#777">{_when(day)[:10]}</text>')
-        day += 24 * HOUR_MS
-    for alert in alerts:
-        colour = _COLOURS[alert.severity]
-        ax = x(alert.event_time)
-        parts.append(f'<line x1="{ax:.1f}" x2="{ax:.1f}" y1="20" y2="{_H - _PAD + 10}" stroke="{colour}" '
-                     f'stroke-width="2" opacity="0.8"><title>{escape(_when(alert.event_time))} {alert.severity}: '
-                     f'{escape(alert.summary)}</title></line>')
-    parts.append("</svg>")
+        negatives.append(f"{x(h + HOUR_MS // 2):.1f},{y(cell[1]):.1f}")
+        everything.append(f"{x(h + HOUR_MS // 2):.1f},{y(cell[0]):.1f}")
+    parts.append(f'<polyline points="{" ".join(everything)}" fill="none" stroke="{_ALL}" stroke-width="1"/>'
+                 f'<polygon points="{x(first + HOUR_MS // 2):.1f},{bottom_y} {" ".join(negatives)} '
+                 f'{x(last - HOUR_MS // 2):.1f},{bottom_y}" fill="{_NEGATIVE}" opacity="0.12"/>'
+                 f'<polyline points="{" ".join(negatives)}" fill="none" stroke="{_NEGATIVE}" stroke-width="1.8"/>')
+    peak = max(hours, key=lambda h: (hourly[h][1], -h))
+    peak_x, peak_y = x(peak + HOUR_MS // 2), y(hourly[peak][1])
+    label = f"peak {hourly[peak][1]} negative in the hour from {_day_label(peak)} {_when(peak)[11:]}"
+    # About 6 px a character at this size: put the label on the side of the point it fits on.
+    right = peak_x + 6 + 6 * len(label) <= _W - _RIGHT
+    parts.append(f'<circle cx="{peak_x:.1f}" cy="{peak_y:.1f}" r="3" fill="{_NEGATIVE}"/>'
+                 f'<text x="{peak_x + (6 if right else -6):.1f}" y="{max(peak_y, top_y + 10):.1f}" '
+                 f'font-size="11" fill="{_NEGATIVE}" text-anchor="{"start" if right else "end"}">{label}</text>')
+    parts.append(f'<text x="{_LEFT}" y="12" font-size="11" fill="#555">negative mentions per hour '
+                 f'(blue; grey: all mentions, cut at the top of the scale); bands: snowball episodes '
+                 f'by level</text></svg>')
     return "".join(parts)
 
 
+def _episode_rows(episodes: list[Episode], end_of_history: int) -> str:
+    rows = []
+    for n, ep in enumerate(episodes, 1):
+        # Every level change, a resolution and reopening under the same id included; the last resolution has its
+        # own column.
+        steps = ep.milestones[:-1] if ep.resolved is not None else ep.milestones
+        path = " → ".join(_level(a.severity, f"{a.severity} {_clock(a.event_time, ep.opened)}") for a in steps)
+        resolved = _when(ep.resolved) if ep.resolved is not None else '<span class=muted>open at the end</span>'
+        terms = ", ".join(escape(t) for t in ep.terms[:5])
+        about = (f"<b>{escape(ep.topic)}</b>" + (f": {terms}" if terms else "")) if ep.topic else terms
+        updates = "".join(
+            f"<li>{_when(a.event_time)} {_level(a.severity)}: {escape(a.summary)}<ul>"
+            + "".join(f"<li>{escape(r)}</li>" for r in a.reasons) + "</ul></li>" for a in ep.milestones)
+        rows.append(
+            f"<tr><td class=n>{n}</td><td>{_when(ep.opened)}</td><td>{path}</td><td>{resolved}</td>"
+            f"<td class=n>{_hours(ep.duration(end_of_history))}</td><td>{about or '-'}"
+            f"<details><summary>why</summary><ul>{updates}</ul></details></td></tr>")
+    return "".join(rows)
+
+
+def _summary_row(brand: str, episodes: list[Episode], hourly: dict[int, list[int]], end: int,
+                 cm_alerts: Counter) -> str:
+    highest = max((e.highest for e in episodes), key=lambda s: s.rank, default=None)
+    warnings = [t for e in episodes if (t := e.first_at(Severity.WARNING)) is not None]
+    at_warning = sum((end if s.end is None else s.end) - s.start for e in episodes for s in e.spans
+                     if s.severity.rank >= Severity.WARNING.rank)
+    mentions, negatives = sum(c[0] for c in hourly.values()), sum(c[1] for c in hourly.values())
+    share = f" ({negatives / mentions:.0%})" if mentions else ""
+    return (f'<tr><td><a href="#{escape(brand)}">{escape(brand)}</a></td><td class=n>{len(episodes)}</td>'
+            f"<td>{_level(highest)}</td><td>{_when(min(warnings)) if warnings else '-'}</td>"
+            f"<td class=n>{_hours(at_warning) if at_warning else '-'}</td>"
+            f"<td class=n>{negatives:,}{share}</td>"
+            + "".join(f"<td class=n>{cm_alerts[(brand, k)]:,}</td>" for k in _CM_KINDS) + "</tr>")
+
+
 def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
+    cm_alerts = Counter((a.brand_id, str(a.kind)) for a in result.alerts
+                        if a.kind is not AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED)
+    episodes = {brand: brand_episodes(result.alerts, brand) for brand in result.hourly}
+    end = max((max(h) + HOUR_MS for h in result.hourly.values() if h), default=0)
+    # Worst first: the brand an ops reader must look at is at the top.
+    order = sorted(result.hourly, key=lambda b: (-max((e.highest.rank for e in episodes[b]), default=-1), b))
+    summary = "".join(_summary_row(b, episodes[b], result.hourly[b], end, cm_alerts) for b in order)
     sections = []
-    kinds = Counter((a.brand_id, str(a.kind)) for a in result.alerts if a.severity is not Severity.RESOLVED)
-    for brand in sorted(result.hourly):
-        snowball = [a for a in result.alerts if a.brand_id == brand and a.kind is AlertKind.SNOWBALL]
-        marks = [a for i, a in enumerate(snowball)
-                 if i == 0 or a.severity is Severity.RESOLVED or a.severity.rank > snowball[i - 1].severity.rank
-                 or a.alert_id != snowball[i - 1].alert_id]
-        rows = "".join(
-            f'<tr><td>{_when(a.event_time)}</td><td style="color:{_COLOURS[a.severity]}"><b>{a.severity}</b></td>'
-            f'<td>{escape(a.summary)}<details><summary>why</summary><ul>'
-            + "".join(f"<li>{escape(r)}</li>" for r in a.reasons) + "</ul></details></td></tr>"
-            for a in marks)
-        other = ", ".join(f"{kinds[(brand, k)]} {k.replace('_', ' ')}" for k in
-                          ("unanswered_complaint", "repeat_critic", "high_reach_negative") if kinds[(brand, k)])
+    for brand in order:
+        rows = _episode_rows(episodes[brand], end)
         sections.append(
-            f"<section><h2>{escape(brand)}</h2>{_chart(result.hourly[brand], marks)}"
-            f"<p class=other>Community-manager alerts: {escape(other or 'none')}</p>"
-            f"<table><tr><th>event time (UTC)</th><th>level</th><th>snowball alert</th></tr>"
-            f"{rows or '<tr><td colspan=3>no snowball alert</td></tr>'}</table></section>")
-    legend = " ".join(f'<span style="color:{c}">&#9646; {s}</span>' for s, c in _COLOURS.items())
-    counts = ", ".join(f"{k}: {v}" for k, v in sorted(result.counts.items()))
-    return (f"<!doctype html><html><head><meta charset=utf-8><title>{escape(title)}</title><style>"
-            "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;color:#222}"
-            "table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;"
-            "padding:4px;vertical-align:top;text-align:left}section{margin-bottom:2.5em}.other{color:#555}"
-            f"</style></head><body><h1>{escape(title)}</h1><p>{legend}</p>"
-            f"<p>Input: {escape(counts)}. Detection: {result.detected} mentions in {result.detect_seconds:.2f} s "
-            f"({result.mentions_per_second:,.0f} mentions/s).</p>{''.join(sections)}</body></html>")
+            f'<section id="{escape(brand)}"><h2>{escape(brand)}</h2>{_chart(result.hourly[brand], episodes[brand])}'
+            "<table><tr><th class=n>#</th><th>opened (UTC)</th><th>levels reached (UTC)</th><th>resolved</th>"
+            f"<th class=n>open for</th><th>about</th></tr>"
+            f"{rows or '<tr><td colspan=6 class=muted>no snowball episode</td></tr>'}</table></section>")
+    legend = " ".join(f'<span class=lvl style="color:{c}">&#9646; {s}</span>' for s, c in _COLOURS.items()
+                      if s is not Severity.RESOLVED)
+    stats = result.detector_totals()
+    processes = f" in {result.processes} processes" if result.processes > 1 else ""
+    inputs = (f"{result.counts['read']:,} mentions read ({result.invalid:,} invalid, "
+              f"{result.counts['unmatched']:,} matching no brand); "
+              f"detection: {result.detected:,} brand mentions in {result.detect_seconds:.2f} s{processes} "
+              f"({result.mentions_per_second:,.0f} mentions/s); "
+              f"{stats['duplicates']:,} duplicates, {stats['late']:,} late, {stats['no_author']:,} without author.")
+    return (f"<!doctype html><html><head><meta charset=utf-8><title>{escape(title)}</title><style>{_CSS}</style>"
+            f"</head><body><h1>{escape(title)}</h1><p class=muted>{inputs}</p>"
+            f"<p>Snowball levels: {legend}. Times are event times, UTC.</p>"
+            "<table><tr><th>brand</th><th class=n>snowball episodes</th><th>highest level</th>"
+            "<th>first warning</th><th class=n>at warning or above</th><th class=n>negative mentions</th>"
+            "<th class=n>unanswered complaints</th><th class=n>repeat critics</th>"
+            f"<th class=n>high-reach negatives</th></tr>{summary}</table>{''.join(sections)}</body></html>")
 
 
 def write_report(result: BacktestResult, path: Path, title: str = "Snowball backtest") -> None:

@@ -37,6 +37,18 @@ class BacktestResult:
     def mentions_per_second(self) -> float:
         return self.detected / self.detect_seconds if self.detect_seconds else 0.0
 
+    @property
+    def invalid(self) -> int:
+        """Input records that were not valid mentions, whatever the reason."""
+        return sum(v for k, v in self.counts.items() if k.startswith("invalid:"))
+
+    def detector_totals(self) -> Counter:
+        """The detector's counters (late, duplicates, no_author...) summed over the brands."""
+        totals: Counter = Counter()
+        for brand_stats in self.detector_stats.values():
+            totals.update(brand_stats)
+        return totals
+
 
 def load_mentions(path: Path, mapping: dict[str, str] | None = None, sentiment_column: str | None = None,
                   counts: Counter | None = None) -> list[tuple[RawMention, Sentiment | None]]:

@@ -37,13 +37,10 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
     count = write_alerts(result.alerts, out)
     if report:
         write_report(result, report, title=f"Snowball backtest of {file.name}")
-    invalid = sum(v for k, v in result.counts.items() if k.startswith("invalid:"))
-    stats: dict[str, int] = {}
-    for brand_stats in result.detector_stats.values():
-        for key, value in brand_stats.items():
-            stats[key] = stats.get(key, 0) + value
+    stats = result.detector_totals()
     click.echo(
-        f"{result.counts['read']} mentions read ({invalid} invalid, {result.counts['unmatched']} matching no brand), "
+        f"{result.counts['read']} mentions read ({result.invalid} invalid, "
+        f"{result.counts['unmatched']} matching no brand), "
         f"{result.detected} classified; detection {result.mentions_per_second:,.0f} mentions/s"
         f"{f' in {result.processes} processes' if result.processes > 1 else ''}; "
         f"{count} alert updates -> {out}; late {stats.get('late', 0)}, duplicates {stats.get('duplicates', 0)}, "

@@ -1,0 +1,56 @@
+import re
+from collections import Counter
+
+from streams.backtest.report import _y_ticks, render
+from streams.backtest.runner import BacktestResult
+from streams.models import Alert, AlertKind, Severity
+
+H = 3_600_000
+T0 = 1_424_563_200_000  # 2015-02-22 00:00 UTC
+
+
+def alert(severity, at, brand, kind=AlertKind.SNOWBALL, **extra):
+    return Alert(alert_id=f"{brand}:{kind}:0", kind=kind, brand_id=brand, severity=severity, opened_at=T0,
+                 event_time=at, summary=f"{brand} {severity}", reasons=[f"why {severity}"], **extra)
+
+
+def result(alerts):
+    hourly = {brand: {T0 + h * H: [10, h] for h in range(48)} for brand in ("acme", "globex", "initech")}
+    return BacktestResult(alerts=alerts, hourly=hourly, counts=Counter(read=144, classified=144),
+                          detector_stats={"acme": {"duplicates": 2}}, detect_seconds=0.5, detected=144)
+
+
+def sections(html):
+    return re.findall(r'<section id="([^"]+)">', html)
+
+
+def test_worst_brand_first_with_its_episode_drawn_and_summarised():
+    alerts = [alert(Severity.WATCH, T0 + 3 * H, "globex"), alert(Severity.RESOLVED, T0 + 5 * H, "globex"),
+              alert(Severity.WATCH, T0 + 10 * H, "initech", topic="<delays>", top_terms=["gate"]),
+              alert(Severity.WARNING, T0 + 11 * H, "initech"),
+              alert(Severity.WARNING, T0 + 4 * H, "acme", kind=AlertKind.UNANSWERED_COMPLAINT)]
+    html = render(result(alerts))
+    assert sections(html) == ["initech", "globex", "acme"]  # warning, watch, no episode
+    initech = html.split('<section id="initech">')[1].split("</section>")[0]
+    # One band and one strip piece per level held; the open warning runs to the end of the history.
+    assert initech.count("<rect") == 4
+    assert "warning from 2015-02-22 11:00 to the end of the history" in initech
+    assert "&lt;delays&gt;" in initech and "<delays>" not in html  # raw input is escaped
+    assert "open at the end" in initech and "why warning" in initech
+    summary = html.split("</table>")[0]
+    assert re.search(r"initech</a></td><td class=n>1</td><td><span class=lvl[^>]*>warning</span></td>"
+                     r"<td>2015-02-22 11:00</td><td class=n>37.0 h</td>", summary)
+    assert re.search(r"acme</a>.*?<td class=n>1</td><td class=n>0</td><td class=n>0</td></tr>", summary)
+    assert "2 duplicates" in html and "no snowball episode" in html
+
+
+def test_the_report_is_self_contained():
+    html = render(result([alert(Severity.WATCH, T0 + 3 * H, "acme")]))
+    assert "<script" not in html and "src=" not in html and 'href="http' not in html
+
+
+def test_y_ticks_are_round_and_cover_the_top():
+    assert _y_ticks(0) == [0, 1]
+    assert _y_ticks(3) == [0, 1, 2, 3]
+    assert _y_ticks(69) == [0, 20, 40, 60, 80]
+    assert _y_ticks(1_234) == [0, 500, 1000, 1500]
