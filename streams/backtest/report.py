@@ -15,7 +15,7 @@ from pathlib import Path
 
 from streams.backtest.runner import HOUR_MS, BacktestResult
 from streams.backtest.timeline import Episode, brand_episodes
-from streams.models import AlertKind, Severity
+from streams.models import Alert, AlertKind, Severity
 
 _COLOURS = {Severity.WATCH: "#e0b000", Severity.WARNING: "#f07020", Severity.CRITICAL: "#d01c1c",
             Severity.RESOLVED: "#2a9d4b"}
@@ -28,7 +28,8 @@ _CSS = (
     "table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;padding:4px 6px;"
     "vertical-align:top;text-align:left}th{font-weight:600;color:#555}td.n,th.n{text-align:right}"
     "section{margin-bottom:2.5em}h2{margin-bottom:.2em}.muted{color:#666}.lvl{font-weight:600}"
-    "details ul{margin:.3em 0 .3em 1em;padding:0}summary{cursor:pointer;color:#555}a{color:inherit}"
+    "details ul{margin:.3em 0 .3em 1em;padding:0}h3{font-size:14px;margin:1em 0 .3em}.care{font-size:13px;"
+    "padding-left:1.2em;margin:0}.care li{margin:.2em 0}summary{cursor:pointer;color:#555}a{color:inherit}"
 )
 
 
@@ -161,22 +162,48 @@ def _summary_row(brand: str, episodes: list[Episode], hourly: dict[int, list[int
             + "".join(f"<td class=n>{cm_alerts[(brand, k)]:,}</td>" for k in _CM_KINDS) + "</tr>")
 
 
+def _care(alerts: list[Alert], top: int = 5) -> str:
+    """The community manager's part of a brand: complaints left unanswered (per day), the authors who keep coming
+    back, and the high-reach negative posts."""
+    day = 24 * HOUR_MS
+    overdue = Counter(a.opened_at - a.opened_at % day for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT)
+    critics = Counter(a.author_id for a in alerts if a.kind is AlertKind.REPEAT_CRITIC and a.author_id is not None)
+    reach = sorted((a for a in alerts if a.kind is AlertKind.HIGH_REACH_NEGATIVE),
+                   key=lambda a: (-a.signals.get("followers", 0.0), a.event_time))
+    lines = [
+        "<b>Unanswered past the deadline</b>: "
+        + (" · ".join(f"{_day_label(d)} {overdue[d]:,}" for d in sorted(overdue)) or "none"),
+        "<b>Repeat critics</b>: " + (", ".join(
+            f"{escape(author)}{f' ({times} times)' if times > 1 else ''}"
+            for author, times in sorted(critics.items(), key=lambda x: (-x[1], x[0]))[:top]) or "none")
+        + (f" and {len(critics) - top} more" if len(critics) > top else ""),
+        "<b>High-reach negatives</b>: " + (", ".join(
+            f"{_when(a.event_time)} {escape(a.summary.split(': ', 1)[-1])}" for a in reach[:top]) or "none")
+        + (f" and {len(reach) - top} more" if len(reach) > top else ""),
+    ]
+    return "<ul class=care>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+
+
 def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
     cm_alerts = Counter((a.brand_id, str(a.kind)) for a in result.alerts
                         if a.kind is not AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED)
-    episodes = {brand: brand_episodes(result.alerts, brand) for brand in result.hourly}
-    end = max((max(h) + HOUR_MS for h in result.hourly.values() if h), default=0)
+    by_brand: dict[str, list[Alert]] = {brand: [] for brand in result.hourly}
+    for a in result.alerts:
+        by_brand.setdefault(a.brand_id, []).append(a)
+    episodes = {brand: brand_episodes(by_brand[brand], brand) for brand in result.hourly}
+    ends = {brand: max(hourly) + HOUR_MS for brand, hourly in result.hourly.items()}  # each brand's last hour
     # Worst first: the brand an ops reader must look at is at the top.
     order = sorted(result.hourly, key=lambda b: (-max((e.highest.rank for e in episodes[b]), default=-1), b))
-    summary = "".join(_summary_row(b, episodes[b], result.hourly[b], end, cm_alerts) for b in order)
+    summary = "".join(_summary_row(b, episodes[b], result.hourly[b], ends[b], cm_alerts) for b in order)
     sections = []
     for brand in order:
-        rows = _episode_rows(episodes[brand], end)
+        rows = _episode_rows(episodes[brand], ends[brand])
         sections.append(
             f'<section id="{escape(brand)}"><h2>{escape(brand)}</h2>{_chart(result.hourly[brand], episodes[brand])}'
             "<table><tr><th class=n>#</th><th>opened (UTC)</th><th>levels reached (UTC)</th><th>resolved</th>"
             f"<th class=n>open for</th><th>about</th></tr>"
-            f"{rows or '<tr><td colspan=6 class=muted>no snowball episode</td></tr>'}</table></section>")
+            f"{rows or '<tr><td colspan=6 class=muted>no snowball episode</td></tr>'}</table>"
+            f"<h3>Community management</h3>{_care(by_brand[brand])}</section>")
     legend = " ".join(f'<span class=lvl style="color:{c}">&#9646; {s}</span>' for s, c in _COLOURS.items()
                       if s is not Severity.RESOLVED)
     stats = result.detector_totals()

@@ -10,8 +10,8 @@ T0 = 1_424_563_200_000  # 2015-02-22 00:00 UTC
 
 
 def alert(severity, at, brand, kind=AlertKind.SNOWBALL, **extra):
-    return Alert(alert_id=f"{brand}:{kind}:0", kind=kind, brand_id=brand, severity=severity, opened_at=T0,
-                 event_time=at, summary=f"{brand} {severity}", reasons=[f"why {severity}"], **extra)
+    return Alert(alert_id=f"{brand}:{kind}:0", kind=kind, brand_id=brand, severity=severity,
+                 opened_at=extra.pop("opened_at", T0), event_time=at, summary=f"{brand} {severity}", reasons=[f"why {severity}"], **extra)
 
 
 def result(alerts):
@@ -54,3 +54,21 @@ def test_y_ticks_are_round_and_cover_the_top():
     assert _y_ticks(3) == [0, 1, 2, 3]
     assert _y_ticks(69) == [0, 20, 40, 60, 80]
     assert _y_ticks(1_234) == [0, 500, 1000, 1500]
+
+
+def test_community_management_lists_overdue_per_day_repeat_critics_and_high_reach_posts():
+    kinds = AlertKind
+    alerts = [alert(Severity.WATCH, T0 + h * H, "acme", kind=kinds.UNANSWERED_COMPLAINT, opened_at=T0 + h * H)
+              for h in (30, 2, 3)]
+    alerts += [alert(Severity.WATCH, T0 + h * H, "acme", kind=kinds.REPEAT_CRITIC, author_id=who)
+               for h, who in ((1, "<troll>"), (26, "<troll>"), (5, "ann"))]
+    alerts.append(Alert(alert_id="acme:high_reach:1", kind=kinds.HIGH_REACH_NEGATIVE, brand_id="acme",
+                        severity=Severity.WATCH, opened_at=T0, event_time=T0 + H, author_id="star",
+                        summary="acme: negative post from star (1,200,000 followers): never again",
+                        signals={"followers": 1_200_000.0}))
+    acme = render(result(alerts)).split('<section id="acme">')[1].split("</section>")[0]
+    assert "Sun 22 Feb 2 · Mon 23 Feb 1" in acme
+    assert "&lt;troll&gt; (2 times), ann" in acme
+    assert "2015-02-22 01:00 negative post from star (1,200,000 followers): never again" in acme
+    globex = render(result(alerts)).split('<section id="globex">')[1].split("</section>")[0]
+    assert globex.count("none") >= 3
