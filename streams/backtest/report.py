@@ -14,7 +14,8 @@ from html import escape
 from pathlib import Path
 
 from streams.backtest.runner import HOUR_MS, BacktestResult
-from streams.backtest.timeline import Episode, brand_episodes
+from streams.backtest.summary import CARE_KINDS, BrandSummary, summarise
+from streams.backtest.timeline import Episode
 from streams.models import Alert, AlertKind, Severity
 
 _COLOURS = {Severity.WATCH: "#e0b000", Severity.WARNING: "#f07020", Severity.CRITICAL: "#d01c1c",
@@ -22,7 +23,6 @@ _COLOURS = {Severity.WATCH: "#e0b000", Severity.WARNING: "#f07020", Severity.CRI
 _NEGATIVE, _ALL = "#3a3a8c", "#c4c4cc"
 _W, _H = 960, 250
 _LEFT, _RIGHT, _TOP, _BOTTOM = 44, 16, 34, 28  # plot margins; the level strip sits above the plot
-_CM_KINDS = ("unanswered_complaint", "repeat_critic", "high_reach_negative")
 _CSS = (
     "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;color:#222;padding:0 1em}"
     "table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;padding:4px 6px;"
@@ -147,32 +147,31 @@ def _episode_rows(episodes: list[Episode], end_of_history: int) -> str:
     return "".join(rows)
 
 
-def _summary_row(brand: str, episodes: list[Episode], hourly: dict[int, list[int]], end: int,
-                 cm_alerts: Counter) -> str:
-    highest = max((e.highest for e in episodes), key=lambda s: s.rank, default=None)
-    warnings = [t for e in episodes if (t := e.first_at(Severity.WARNING)) is not None]
-    at_warning = sum((end if s.end is None else s.end) - s.start for e in episodes for s in e.spans
-                     if s.severity.rank >= Severity.WARNING.rank)
-    mentions, negatives = sum(c[0] for c in hourly.values()), sum(c[1] for c in hourly.values())
-    share = f" ({negatives / mentions:.0%})" if mentions else ""
-    return (f'<tr><td><a href="#{escape(brand)}">{escape(brand)}</a></td><td class=n>{len(episodes)}</td>'
-            f"<td>{_level(highest)}</td><td>{_when(min(warnings)) if warnings else '-'}</td>"
+def _summary_row(summary: BrandSummary) -> str:
+    brand, at_warning, mentions = summary.brand, summary.at_warning_ms, summary.mentions
+    share = f" ({summary.negatives / mentions:.0%})" if mentions else ""
+    first = summary.first_warning
+    return (f'<tr><td><a href="#{escape(brand)}">{escape(brand)}</a></td><td class=n>{len(summary.episodes)}</td>'
+            f"<td>{_level(summary.highest)}</td><td>{_when(first) if first is not None else '-'}</td>"
             f"<td class=n>{_hours(at_warning) if at_warning else '-'}</td>"
-            f"<td class=n>{negatives:,}{share}</td>"
-            + "".join(f"<td class=n>{cm_alerts[(brand, k)]:,}</td>" for k in _CM_KINDS) + "</tr>")
+            f"<td class=n>{summary.negatives:,}{share}</td>"
+            + "".join(f"<td class=n>{summary.care[k]:,}</td>" for k in CARE_KINDS) + "</tr>")
 
 
 def _care(alerts: list[Alert], top: int = 5) -> str:
     """The community manager's part of a brand: complaints left unanswered (per day), the authors who keep coming
     back, and the high-reach negative posts."""
     day = 24 * HOUR_MS
-    overdue = Counter(a.opened_at - a.opened_at % day for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT)
+    unanswered = [a for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT]
+    overdue = Counter(a.opened_at - a.opened_at % day for a in unanswered if a.severity is not Severity.RESOLVED)
+    late = sum(a.severity is Severity.RESOLVED for a in unanswered)
     critics = Counter(a.author_id for a in alerts if a.kind is AlertKind.REPEAT_CRITIC and a.author_id is not None)
     reach = sorted((a for a in alerts if a.kind is AlertKind.HIGH_REACH_NEGATIVE),
                    key=lambda a: (-a.signals.get("followers", 0.0), a.event_time))
     lines = [
         "<b>Unanswered past the deadline</b>: "
-        + (" · ".join(f"{_day_label(d)} {overdue[d]:,}" for d in sorted(overdue)) or "none"),
+        + (" · ".join(f"{_day_label(d)} {overdue[d]:,}" for d in sorted(overdue)) or "none")
+        + (f" ({late:,} answered after the deadline)" if late else ""),
         "<b>Repeat critics</b>: " + (", ".join(
             f"{escape(author)}{f' ({times} times)' if times > 1 else ''}"
             for author, times in sorted(critics.items(), key=lambda x: (-x[1], x[0]))[:top]) or "none")
@@ -185,25 +184,17 @@ def _care(alerts: list[Alert], top: int = 5) -> str:
 
 
 def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
-    cm_alerts = Counter((a.brand_id, str(a.kind)) for a in result.alerts
-                        if a.kind is not AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED)
-    by_brand: dict[str, list[Alert]] = {brand: [] for brand in result.hourly}
-    for a in result.alerts:
-        by_brand.setdefault(a.brand_id, []).append(a)
-    episodes = {brand: brand_episodes(by_brand[brand], brand) for brand in result.hourly}
-    ends = {brand: max(hourly) + HOUR_MS for brand, hourly in result.hourly.items()}  # each brand's last hour
-    # Worst first: the brand an ops reader must look at is at the top.
-    order = sorted(result.hourly, key=lambda b: (-max((e.highest.rank for e in episodes[b]), default=-1), b))
-    summary = "".join(_summary_row(b, episodes[b], result.hourly[b], ends[b], cm_alerts) for b in order)
+    summaries = summarise(result)  # worst first: the brand an ops reader must look at is at the top
     sections = []
-    for brand in order:
-        rows = _episode_rows(episodes[brand], ends[brand])
+    for summary in summaries:
+        brand = escape(summary.brand)
+        rows = _episode_rows(summary.episodes, summary.end)
         sections.append(
-            f'<section id="{escape(brand)}"><h2>{escape(brand)}</h2>{_chart(result.hourly[brand], episodes[brand])}'
+            f'<section id="{brand}"><h2>{brand}</h2>{_chart(summary.hourly, summary.episodes)}'
             "<table><tr><th class=n>#</th><th>opened (UTC)</th><th>levels reached (UTC)</th><th>resolved</th>"
             f"<th class=n>open for</th><th>about</th></tr>"
             f"{rows or '<tr><td colspan=6 class=muted>no snowball episode</td></tr>'}</table>"
-            f"<h3>Community management</h3>{_care(by_brand[brand])}</section>")
+            f"<h3>Community management</h3>{_care(summary.alerts)}</section>")
     legend = " ".join(f'<span class=lvl style="color:{c}">&#9646; {s}</span>' for s, c in _COLOURS.items()
                       if s is not Severity.RESOLVED)
     stats = result.detector_totals()
@@ -219,7 +210,8 @@ def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
             "<table><tr><th>brand</th><th class=n>snowball episodes</th><th>highest level</th>"
             "<th>first warning</th><th class=n>at warning or above</th><th class=n>negative mentions</th>"
             "<th class=n>unanswered complaints</th><th class=n>repeat critics</th>"
-            f"<th class=n>high-reach negatives</th></tr>{summary}</table>{''.join(sections)}</body></html>")
+            f"<th class=n>high-reach negatives</th></tr>{''.join(map(_summary_row, summaries))}</table>"
+            f"{''.join(sections)}</body></html>")
 
 
 def write_report(result: BacktestResult, path: Path, title: str = "Snowball backtest") -> None:

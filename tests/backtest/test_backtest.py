@@ -31,5 +31,6 @@ def test_backtest_command_writes_alerts_and_report(tmp_path):
     assert any(a["kind"] == "snowball" and a["brand_id"] == "acme" and a["severity"] in ("warning", "critical")
                for a in alerts)
     assert not any(a["kind"] == "snowball" and a["brand_id"] == "globex" for a in alerts)
+    assert "highest" in result.output and "\nacme " in result.output  # the per-brand summary, worst first
     html = report.read_text()
     assert "<svg" in html and "acme" in html

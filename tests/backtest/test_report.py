@@ -11,7 +11,8 @@ T0 = 1_424_563_200_000  # 2015-02-22 00:00 UTC
 
 def alert(severity, at, brand, kind=AlertKind.SNOWBALL, **extra):
     return Alert(alert_id=f"{brand}:{kind}:0", kind=kind, brand_id=brand, severity=severity,
-                 opened_at=extra.pop("opened_at", T0), event_time=at, summary=f"{brand} {severity}", reasons=[f"why {severity}"], **extra)
+                 opened_at=extra.pop("opened_at", T0), event_time=at, summary=f"{brand} {severity}",
+                 reasons=[f"why {severity}"], **extra)
 
 
 def result(alerts):

@@ -26,6 +26,7 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
     """Replay FILE (JSON lines of raw mentions, or CSV with --map) through enrichment, classification and detection."""
     from streams.backtest.report import write_report
     from streams.backtest.runner import run_backtest, write_alerts
+    from streams.backtest.summary import as_text, summarise
     from streams.settings import Settings
 
     mapping = parse_map(map_spec)
@@ -45,3 +46,4 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
         f"{f' in {result.processes} processes' if result.processes > 1 else ''}; "
         f"{count} alert updates -> {out}; late {stats.get('late', 0)}, duplicates {stats.get('duplicates', 0)}, "
         f"no author {stats.get('no_author', 0)}", err=True)
+    click.echo(as_text(summarise(result)), err=True)

@@ -1,0 +1,80 @@
+"""What a backtest found, brand by brand, worst first: the figures the report's summary table and the command's
+closing lines show."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from streams.backtest.runner import HOUR_MS, BacktestResult
+from streams.backtest.timeline import Episode, brand_episodes
+from streams.models import Alert, AlertKind, Severity
+
+CARE_KINDS = ("unanswered_complaint", "repeat_critic", "high_reach_negative")  # the community-manager alerts
+
+
+@dataclass(slots=True)
+class BrandSummary:
+    brand: str
+    hourly: dict[int, list[int]]  # hour start -> [mentions, negatives]
+    alerts: list[Alert]  # every alert update of the brand, in emission order
+    episodes: list[Episode] = field(default_factory=list)  # snowball episodes, in opening order
+    care: Counter = field(default_factory=Counter)  # community-manager alert kind -> alerts (not their closings)
+
+    @property
+    def end(self) -> int:
+        """The end of the brand's history: its last hour's end (where an episode still open is cut)."""
+        return max(self.hourly) + HOUR_MS
+
+    @property
+    def mentions(self) -> int:
+        return sum(c[0] for c in self.hourly.values())
+
+    @property
+    def negatives(self) -> int:
+        return sum(c[1] for c in self.hourly.values())
+
+    @property
+    def highest(self) -> Severity | None:
+        return max((e.highest for e in self.episodes), key=lambda s: s.rank, default=None)
+
+    @property
+    def first_warning(self) -> int | None:
+        """When an episode first reached warning or higher."""
+        return min((t for e in self.episodes if (t := e.first_at(Severity.WARNING)) is not None), default=None)
+
+    @property
+    def at_warning_ms(self) -> int:
+        """Time spent at warning or above, over all episodes."""
+        return sum((self.end if s.end is None else s.end) - s.start for e in self.episodes for s in e.spans
+                   if s.severity.rank >= Severity.WARNING.rank)
+
+
+def summarise(result: BacktestResult) -> list[BrandSummary]:
+    """One summary per brand of the history, the highest level reached first (then by brand id)."""
+    out = {brand: BrandSummary(brand, hourly, []) for brand, hourly in result.hourly.items() if hourly}
+    for a in result.alerts:
+        if (summary := out.get(a.brand_id)) is not None:
+            summary.alerts.append(a)
+    for summary in out.values():
+        summary.episodes = brand_episodes(summary.alerts, summary.brand)
+        summary.care = Counter(str(a.kind) for a in summary.alerts
+                               if a.kind is not AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED)
+    return sorted(out.values(), key=lambda s: (-(s.highest.rank if s.highest else -1), s.brand))
+
+
+def as_text(summaries: list[BrandSummary]) -> str:
+    """The summaries as an aligned plain-text table (times UTC), for a terminal."""
+    def when(ms: int | None) -> str:
+        return "-" if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
+
+    rows = [("brand", "episodes", "highest", "first warning (UTC)", "at warning+", "negatives", "unanswered",
+             "repeat critics", "high-reach")]
+    for s in summaries:
+        rows.append((s.brand, str(len(s.episodes)), str(s.highest or "-"), when(s.first_warning),
+                     f"{s.at_warning_ms / HOUR_MS:.1f} h" if s.at_warning_ms else "-", f"{s.negatives:,}",
+                     *(f"{s.care[k]:,}" for k in CARE_KINDS)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) if i in (0, 2, 3) else c.rjust(w) for i, (c, w) in
+                               enumerate(zip(r, widths, strict=True))).rstrip() for r in rows)

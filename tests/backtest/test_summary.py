@@ -1,0 +1,43 @@
+from collections import Counter
+
+from streams.backtest.runner import BacktestResult
+from streams.backtest.summary import as_text, summarise
+from streams.models import Alert, AlertKind, Severity
+
+H = 3_600_000
+T0 = 1_424_563_200_000  # 2015-02-22 00:00 UTC
+
+
+def alert(severity, at, brand, kind=AlertKind.SNOWBALL, alert_id=None):
+    return Alert(alert_id=alert_id or f"{brand}:{kind}", kind=kind, brand_id=brand, severity=severity,
+                 opened_at=T0, event_time=at)
+
+
+def run(alerts):
+    hourly = {"acme": {T0 + h * H: [4, 1] for h in range(10)}, "globex": {T0: [2, 2]}, "initech": {T0: [1, 0]}}
+    return BacktestResult(alerts=alerts, hourly=hourly, counts=Counter())
+
+
+def test_brands_worst_first_with_their_figures():
+    alerts = [alert(Severity.WATCH, T0 + H, "acme"), alert(Severity.WARNING, T0 + 2 * H, "acme"),
+              alert(Severity.RESOLVED, T0 + 4 * H, "acme"),
+              alert(Severity.WARNING, T0 + 6 * H, "acme", alert_id="acme:2"),  # still open at the end (10 h)
+              alert(Severity.WATCH, T0, "globex"),
+              alert(Severity.WATCH, T0, "acme", kind=AlertKind.UNANSWERED_COMPLAINT, alert_id="u1"),
+              alert(Severity.WATCH, T0, "acme", kind=AlertKind.UNANSWERED_COMPLAINT, alert_id="u2"),
+              alert(Severity.RESOLVED, T0 + H, "acme", kind=AlertKind.UNANSWERED_COMPLAINT, alert_id="u2")]
+    summaries = summarise(run(alerts))
+    assert [s.brand for s in summaries] == ["acme", "globex", "initech"]
+    acme = summaries[0]
+    assert acme.highest is Severity.WARNING and acme.first_warning == T0 + 2 * H
+    assert acme.at_warning_ms == 2 * H + 4 * H
+    assert (acme.mentions, acme.negatives, len(acme.episodes)) == (40, 10, 2)
+    assert acme.care["unanswered_complaint"] == 2  # a late answer closes an alert; it does not add one
+    assert summaries[2].highest is None and summaries[2].first_warning is None
+
+
+def test_as_text_is_one_aligned_line_per_brand():
+    lines = as_text(summarise(run([alert(Severity.WARNING, T0 + 2 * H, "acme")]))).splitlines()
+    assert len(lines) == 4 and lines[0].startswith("brand ")
+    assert lines[1].split()[:5] == ["acme", "1", "warning", "2015-02-22", "02:00"]
+    assert lines[0].index("episodes") + len("episodes") == lines[1].index(" 1 ") + 2  # counts right-aligned
