@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from streams.detection.config import DetectorConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # A wheel carries the schemas inside the package; a source checkout has them at the top level.
@@ -27,6 +30,57 @@ class TopicSettings(BaseModel):
     replication_factor: int = Field(1, ge=1)
 
 
+_DEFAULTS = DetectorConfig()
+_MINUTE_MS, _HOUR_MS = 60_000, 3_600_000
+
+
+class DetectionSettings(BaseModel):
+    """The detector knobs a team tunes, in human units; everything else keeps ``DetectorConfig``'s defaults.
+
+    The same values reach the live worker (``SNOWBALL_DETECTION__*``) and ``snowball backtest`` (also ``--set``),
+    so a threshold tried on history is the one that runs. The time grid (buckets, horizon) is not here: a state
+    in a changelog is laid out on it.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_deadline_minutes: float = Field(_DEFAULTS.answer_deadline_ms / _MINUTE_MS, gt=0,
+                                           description="A complaint with no reply from the brand this long alerts.")
+    update_interval_minutes: float = Field(_DEFAULTS.update_interval_ms / _MINUTE_MS, ge=0,
+                                           description="Same-severity updates of an episode at most this often.")
+    resolve_hold_minutes: float = Field(_DEFAULTS.resolve_hold_ms / _MINUTE_MS, ge=0,
+                                        description="Calm must last this long before an episode resolves.")
+    reopen_window_minutes: float = Field(_DEFAULTS.reopen_window_ms / _MINUTE_MS, ge=0,
+                                         description="A wave back this soon after resolving keeps its alert id.")
+    watch_glr: float = Field(_DEFAULTS.watch_glr, gt=0, description="Volume evidence (GLR) a watch needs.")
+    warning_glr: float = Field(_DEFAULTS.warning_glr, gt=0, description="...a warning needs.")
+    critical_glr: float = Field(_DEFAULTS.critical_glr, gt=0, description="...a critical needs.")
+    repeat_count: int = Field(_DEFAULTS.repeat_count, ge=2,
+                              description="Negative mentions by one author that make a repeat critic...")
+    repeat_window_hours: float = Field(_DEFAULTS.repeat_window_ms / _HOUR_MS, gt=0, description="...within this.")
+    high_reach_followers: int = Field(_DEFAULTS.high_reach_followers, ge=1,
+                                      description="Followers from which a negative post alerts on its own.")
+
+    @model_validator(mode="after")
+    def _levels_in_order(self) -> DetectionSettings:
+        if not self.watch_glr <= self.warning_glr <= self.critical_glr:
+            raise ValueError(f"watch_glr <= warning_glr <= critical_glr is needed, got {self.watch_glr}, "
+                             f"{self.warning_glr}, {self.critical_glr}")
+        return self
+
+    def to_config(self, base: DetectorConfig = _DEFAULTS) -> DetectorConfig:
+        return dataclasses.replace(
+            base,
+            answer_deadline_ms=round(self.answer_deadline_minutes * _MINUTE_MS),
+            update_interval_ms=round(self.update_interval_minutes * _MINUTE_MS),
+            resolve_hold_ms=round(self.resolve_hold_minutes * _MINUTE_MS),
+            reopen_window_ms=round(self.reopen_window_minutes * _MINUTE_MS),
+            watch_glr=self.watch_glr, warning_glr=self.warning_glr, critical_glr=self.critical_glr,
+            repeat_count=self.repeat_count, repeat_window_ms=round(self.repeat_window_hours * _HOUR_MS),
+            high_reach_followers=self.high_reach_followers,
+        )
+
+
 class Settings(BaseSettings):
     """Every knob of a Snowball process. Nested fields use ``__``: ``SNOWBALL_TOPICS__RAW``."""
 
@@ -40,6 +94,7 @@ class Settings(BaseSettings):
     brands_file: Path = Field(DEFAULT_BRANDS_FILE, description="YAML file of the brands to watch.")
     app_id: str = Field("snowball", description="Faust application id (consumer group, table prefix).")
     topics: TopicSettings = Field(default_factory=TopicSettings)
+    detection: DetectionSettings = Field(default_factory=DetectionSettings)
     metrics_port: int = Field(9108, ge=0, description="Port of the /metrics endpoint; 0 disables it.")
     metrics_host: str = "127.0.0.1"
     model_dir: Path | None = Field(None, description="Classifier model directory; unset uses the built-in model.")

@@ -27,6 +27,6 @@ def build_stages(settings: Settings, metrics: PipelineMetrics | None = None) -> 
         codecs=build_codecs(settings),
         enricher=Enricher(catalog),
         classifier=load_classifier(settings.model_dir),
-        detector=SnowballDetector(brand_names=catalog.own_names()),
+        detector=SnowballDetector(settings.detection.to_config(), brand_names=catalog.own_names()),
         metrics=metrics or PipelineMetrics(catalog.ids, topics=settings.topics),
     )

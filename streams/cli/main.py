@@ -23,6 +23,19 @@ class _DiscoveredCommands(click.Group):
             return None
         return getattr(module, "command", None)
 
+    def invoke(self, ctx: click.Context) -> object:
+        from pydantic import ValidationError
+
+        from streams.cli.options import describe_errors
+
+        try:
+            return super().invoke(ctx)
+        except ValidationError as exc:
+            if exc.title != "Settings":
+                raise
+            # A bad SNOWBALL_* value or flag: say which and why, not a traceback.
+            raise click.ClickException(f"invalid setting: {describe_errors(exc, 'SNOWBALL_')}") from None
+
 
 @click.group(cls=_DiscoveredCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="snowball-streams")

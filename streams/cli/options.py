@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from streams.settings import Settings
+from streams.settings import DetectionSettings, Settings
 
 
 def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,3 +37,32 @@ def parse_map(value: str | None) -> dict[str, str]:
             raise click.BadParameter(f"expected FIELD=COLUMN, got {pair!r}", param_hint="--map")
         mapping[field.strip()] = column.strip()
     return mapping
+
+
+def detection_settings(pairs: tuple[str, ...], base: DetectionSettings) -> DetectionSettings:
+    """``--set NAME=VALUE ...`` on top of ``base`` (the environment's), validated as ``DetectionSettings``."""
+    from pydantic import ValidationError
+
+    values: dict[str, Any] = base.model_dump()
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
+        values[name.strip()] = value.strip()
+    try:
+        return DetectionSettings.model_validate(values)
+    except ValidationError as exc:
+        known = ", ".join(DetectionSettings.model_fields)
+        raise click.BadParameter(f"{describe_errors(exc)} (settings: {known})", param_hint="--set") from None
+
+
+def describe_errors(exc: Any, env_prefix: str | None = None) -> str:
+    """A pydantic ValidationError in one line: where (as the environment variable when ``env_prefix`` is given)
+    and what."""
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        where = (env_prefix + "__".join(loc).upper()) if env_prefix and loc else ".".join(loc) or "settings"
+        got = f" (got {error['input']!r})" if loc and isinstance(error.get("input"), str | int | float) else ""
+        problems.append(f"{where}: {error['msg']}{got}")
+    return "; ".join(problems)

@@ -34,3 +34,20 @@ def test_backtest_command_writes_alerts_and_report(tmp_path):
     assert "highest" in result.output and "\nacme " in result.output  # the per-brand summary, worst first
     html = report.read_text()
     assert "<svg" in html and "acme" in html
+
+
+def test_backtest_set_changes_a_detection_setting_for_the_run(tmp_path):
+    scenario = build_labelled("demo")
+    data = tmp_path / "demo.jsonl"
+    data.write_text("".join(json.dumps({**m.to_record(), "tone": scenario.tones[m.id]}) + "\n"
+                            for m in scenario.mentions))
+
+    def unanswered(*extra):
+        out = tmp_path / "alerts.jsonl"
+        result = CliRunner().invoke(command, [str(data), "--sentiment-column", "tone", "--out", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        return sum(json.loads(line)["kind"] == "unanswered_complaint" for line in out.read_text().splitlines())
+
+    assert unanswered("--set", "answer_deadline_minutes=30") > unanswered() > 0
+    bad = CliRunner().invoke(command, [str(data), "--out", str(tmp_path / "x.jsonl"), "--set", "deadline=30"])
+    assert bad.exit_code == 2 and "deadline" in bad.output and "answer_deadline_minutes" in bad.output

@@ -51,3 +51,12 @@ def test_csv_without_map_is_a_usage_error(tmp_path, monkeypatch):
     data.write_text("a,b\n1,2\n")
     result = CliRunner().invoke(cli, ["ingest", str(data)])
     assert result.exit_code == 2 and "--map" in result.output
+
+
+def test_a_bad_setting_is_one_clear_error_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("SNOWBALL_DETECTION__WATCH_GLR", "lots")
+    data = tmp_path / "m.jsonl"
+    data.write_text("{}\n")
+    result = CliRunner().invoke(cli, ["backtest", str(data), "--out", str(tmp_path / "a.jsonl")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "invalid setting: SNOWBALL_DETECTION__WATCH_GLR" in result.output and "'lots'" in result.output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from streams.cli.options import parse_map
+from streams.cli.options import detection_settings, parse_map
 
 
 @click.command(name="backtest")
@@ -21,8 +21,12 @@ from streams.cli.options import parse_map
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Self-contained HTML report.")
 @click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
               help="Processes for detection, the brands split between them (0: one per CPU); same alerts.")
+@click.option("--set", "detection_set", multiple=True, metavar="NAME=VALUE",
+              help="A detection setting for this run, e.g. answer_deadline_minutes=90 (repeatable; README, "
+                   "Configuration). [env SNOWBALL_DETECTION__NAME]")
 def command(file: Path, map_spec: str | None, brands_file: Path | None, sentiment_column: str | None,
-            model_dir: Path | None, out: Path, report: Path | None, workers: int) -> None:
+            model_dir: Path | None, out: Path, report: Path | None, workers: int,
+            detection_set: tuple[str, ...]) -> None:
     """Replay FILE (JSON lines of raw mentions, or CSV with --map) through enrichment, classification and detection."""
     from streams.backtest.report import write_report
     from streams.backtest.runner import run_backtest, write_alerts
@@ -30,9 +34,12 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
     from streams.settings import Settings
 
     mapping = parse_map(map_spec)
-    brands = brands_file or Settings().brands_file
+    settings = Settings()
+    config = detection_settings(detection_set, settings.detection).to_config()
+    brands = brands_file or settings.brands_file
     try:
-        result = run_backtest(file, brands, mapping or None, sentiment_column, model_dir, workers=workers)
+        result = run_backtest(file, brands, mapping or None, sentiment_column, model_dir, config=config,
+                              workers=workers)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     count = write_alerts(result.alerts, out)
