@@ -8,6 +8,7 @@ point shows what it is (SVG ``<title>``).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from html import escape
@@ -65,9 +66,16 @@ def _y_ticks(top: int) -> list[int]:
     return list(range(0, step * math.ceil(max(top, 1) / step) + 1, step))
 
 
-def _chart(hourly: dict[int, list[int]], episodes: list[Episode]) -> str:
+def _anchor(brand: str) -> str:
+    """An id for the brand's section: brand ids are slugs in practice, this keeps it valid whatever they are."""
+    return "brand-" + re.sub(r"[^A-Za-z0-9_-]", "-", brand)
+
+
+def _chart(hourly: dict[int, list[int]], episodes: list[Episode], end: int) -> str:
+    """``end``: the end of the brand's history (its last hour, or later when the brand's own replies move the
+    detector's clock on after the last customer mention)."""
     hours = sorted(hourly)
-    first, last = hours[0], hours[-1] + HOUR_MS
+    first, last = hours[0], max(hours[-1] + HOUR_MS, end)
     ticks = _y_ticks(max(c[1] for c in hourly.values()))
     top = ticks[-1]
     bottom_y, top_y = _H - _BOTTOM, _TOP
@@ -87,7 +95,8 @@ def _chart(hourly: dict[int, list[int]], episodes: list[Episode]) -> str:
             until = "the end of the history" if span.end is None else _when(span.end)
             title = (f"<title>{escape(str(span.severity))} from {_when(span.start)} to {until}"
                      f"{' · ' + escape(episode.topic) if episode.topic else ''}</title>")
-            width = max(x1 - x0, 1.5)
+            width = max(x1 - x0, 1.5)  # a level held for minutes still shows
+            x0 = min(x0, _W - _RIGHT - width)
             parts.append(f'<rect x="{x0:.1f}" y="{top_y}" width="{width:.1f}" height="{bottom_y - top_y}" '
                          f'fill="{colour}" opacity="0.14">{title}</rect>'
                          f'<rect x="{x0:.1f}" y="{top_y - 12}" width="{width:.1f}" height="8" fill="{colour}">'
@@ -96,13 +105,17 @@ def _chart(hourly: dict[int, list[int]], episodes: list[Episode]) -> str:
         parts.append(f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eee"/>'
                      f'<text x="{_LEFT - 6}" y="{y(v) + 4:.1f}" font-size="10" fill="#777" '
                      f'text-anchor="end">{v}</text>')
-    # Days on the time axis; a history of two days or less gets its hours instead.
-    step = 24 * HOUR_MS if last - first > 48 * HOUR_MS else (3 if last - first > 12 * HOUR_MS else 1) * HOUR_MS
+    # Days on the time axis (every few days on a long history, at most ~12 labels); a history of two days or
+    # less gets its hours instead. No label so close to the right edge that it would be cut.
+    span = last - first
+    day = 24 * HOUR_MS
+    step = math.ceil(span / day / 12) * day if span > 2 * day else (3 if span > 12 * HOUR_MS else 1) * HOUR_MS
     tick = first - first % step + step
     while tick < last:
-        label = _day_label(tick) if step == 24 * HOUR_MS or tick % (24 * HOUR_MS) == 0 else _when(tick)[11:]
-        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top_y}" y2="{bottom_y}" stroke="#e4e4e4"/>'
-                     f'<text x="{x(tick) + 3:.1f}" y="{_H - 10}" font-size="10" fill="#777">{label}</text>')
+        label = _day_label(tick) if step % day == 0 or tick % day == 0 else _when(tick)[11:]
+        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top_y}" y2="{bottom_y}" stroke="#e4e4e4"/>')
+        if x(tick) + 60 <= _W - _RIGHT:
+            parts.append(f'<text x="{x(tick) + 3:.1f}" y="{_H - 10}" font-size="10" fill="#777">{label}</text>')
         tick += step
     negatives, everything = [], []
     for h in range(first, last, HOUR_MS):
@@ -114,13 +127,14 @@ def _chart(hourly: dict[int, list[int]], episodes: list[Episode]) -> str:
                  f'{x(last - HOUR_MS // 2):.1f},{bottom_y}" fill="{_NEGATIVE}" opacity="0.12"/>'
                  f'<polyline points="{" ".join(negatives)}" fill="none" stroke="{_NEGATIVE}" stroke-width="1.8"/>')
     peak = max(hours, key=lambda h: (hourly[h][1], -h))
-    peak_x, peak_y = x(peak + HOUR_MS // 2), y(hourly[peak][1])
-    label = f"peak {hourly[peak][1]} negative in the hour from {_day_label(peak)} {_when(peak)[11:]}"
-    # About 6 px a character at this size: put the label on the side of the point it fits on.
-    right = peak_x + 6 + 6 * len(label) <= _W - _RIGHT
-    parts.append(f'<circle cx="{peak_x:.1f}" cy="{peak_y:.1f}" r="3" fill="{_NEGATIVE}"/>'
-                 f'<text x="{peak_x + (6 if right else -6):.1f}" y="{max(peak_y, top_y + 10):.1f}" '
-                 f'font-size="11" fill="{_NEGATIVE}" text-anchor="{"start" if right else "end"}">{label}</text>')
+    if hourly[peak][1] > 0:
+        peak_x, peak_y = x(peak + HOUR_MS // 2), y(hourly[peak][1])
+        label = f"peak {hourly[peak][1]} negatives in the hour from {_day_label(peak)} {_when(peak)[11:]}"
+        # About 6 px a character at this size: put the label on the side of the point it fits on.
+        right = peak_x + 6 + 6 * len(label) <= _W - _RIGHT
+        parts.append(f'<circle cx="{peak_x:.1f}" cy="{peak_y:.1f}" r="3" fill="{_NEGATIVE}"/>'
+                     f'<text x="{peak_x + (6 if right else -6):.1f}" y="{max(peak_y, top_y + 10):.1f}" '
+                     f'font-size="11" fill="{_NEGATIVE}" text-anchor="{"start" if right else "end"}">{label}</text>')
     parts.append(f'<text x="{_LEFT}" y="12" font-size="11" fill="#555">negative mentions per hour '
                  f'(blue; grey: all mentions, cut at the top of the scale); bands: snowball episodes '
                  f'by level</text></svg>')
@@ -151,7 +165,7 @@ def _summary_row(summary: BrandSummary) -> str:
     brand, at_warning, mentions = summary.brand, summary.at_warning_ms, summary.mentions
     share = f" ({summary.negatives / mentions:.0%})" if mentions else ""
     first = summary.first_warning
-    return (f'<tr><td><a href="#{escape(brand)}">{escape(brand)}</a></td><td class=n>{len(summary.episodes)}</td>'
+    return (f'<tr><td><a href="#{_anchor(brand)}">{escape(brand)}</a></td><td class=n>{len(summary.episodes)}</td>'
             f"<td>{_level(summary.highest)}</td><td>{_when(first) if first is not None else '-'}</td>"
             f"<td class=n>{_hours(at_warning) if at_warning else '-'}</td>"
             f"<td class=n>{summary.negatives:,}{share}</td>"
@@ -190,7 +204,8 @@ def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
         brand = escape(summary.brand)
         rows = _episode_rows(summary.episodes, summary.end)
         sections.append(
-            f'<section id="{brand}"><h2>{brand}</h2>{_chart(summary.hourly, summary.episodes)}'
+            f'<section id="{_anchor(summary.brand)}"><h2>{brand}</h2>'
+            f"{_chart(summary.hourly, summary.episodes, summary.end)}"
             "<table><tr><th class=n>#</th><th>opened (UTC)</th><th>levels reached (UTC)</th><th>resolved</th>"
             f"<th class=n>open for</th><th>about</th></tr>"
             f"{rows or '<tr><td colspan=6 class=muted>no snowball episode</td></tr>'}</table>"

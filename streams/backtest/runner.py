@@ -165,9 +165,11 @@ def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = 
     stats = {brand: s for part in parts for brand, s in part[1].items()}
     first_seen = dict.fromkeys(cm.enrichment.brand_id for cm in classified)  # one process's order of brands
     hourly: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    counted: set[tuple[str, str]] = set()  # a redelivered mention is counted once, as the detector counts it
     for cm in classified:
-        if cm.enrichment.is_brand_account:
+        if cm.enrichment.is_brand_account or (key := (cm.enrichment.brand_id, cm.mention.id)) in counted:
             continue
+        counted.add(key)
         hour = cm.mention.created_at - cm.mention.created_at % HOUR_MS
         cell = hourly[cm.enrichment.brand_id].setdefault(hour, [0, 0])
         cell[0] += 1

@@ -20,12 +20,14 @@ class BrandSummary:
     hourly: dict[int, list[int]]  # hour start -> [mentions, negatives]
     alerts: list[Alert]  # every alert update of the brand, in emission order
     episodes: list[Episode] = field(default_factory=list)  # snowball episodes, in opening order
-    care: Counter = field(default_factory=Counter)  # community-manager alert kind -> alerts (not their closings)
+    # community-manager alert kind -> alerts (not their closings); for repeat critics, distinct authors
+    care: Counter = field(default_factory=Counter)
 
     @property
     def end(self) -> int:
-        """The end of the brand's history: its last hour's end (where an episode still open is cut)."""
-        return max(self.hourly) + HOUR_MS
+        """The end of the brand's history, where an episode still open is cut: its last hour's end, or its last
+        alert when later (the brand's own replies, not in ``hourly``, move the detector's clock on too)."""
+        return max(max(self.hourly) + HOUR_MS, max((a.event_time for a in self.alerts), default=0))
 
     @property
     def mentions(self) -> int:
@@ -52,7 +54,7 @@ class BrandSummary:
 
 
 def summarise(result: BacktestResult) -> list[BrandSummary]:
-    """One summary per brand of the history, the highest level reached first (then by brand id)."""
+    """One summary per brand of the history, worst first."""
     out = {brand: BrandSummary(brand, hourly, []) for brand, hourly in result.hourly.items() if hourly}
     for a in result.alerts:
         if (summary := out.get(a.brand_id)) is not None:
@@ -61,7 +63,12 @@ def summarise(result: BacktestResult) -> list[BrandSummary]:
         summary.episodes = brand_episodes(summary.alerts, summary.brand)
         summary.care = Counter(str(a.kind) for a in summary.alerts
                                if a.kind is not AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED)
-    return sorted(out.values(), key=lambda s: (-(s.highest.rank if s.highest else -1), s.brand))
+        # Repeat critics are people: one who comes back after the cooldown alerts again but counts once.
+        summary.care["repeat_critic"] = len({a.author_id for a in summary.alerts
+                                             if a.kind is AlertKind.REPEAT_CRITIC})
+    # Worst first: the highest level, then the longest at warning or above, then the most negatives.
+    return sorted(out.values(), key=lambda s: (-(s.highest.rank if s.highest else -1), -s.at_warning_ms,
+                                               -s.negatives, s.brand))
 
 
 def as_text(summaries: list[BrandSummary]) -> str:

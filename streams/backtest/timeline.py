@@ -83,4 +83,6 @@ def timeline(updates: list[Alert]) -> Episode:
 
 def brand_episodes(alerts: list[Alert], brand: str) -> list[Episode]:
     """The brand's snowball episodes, in the order they opened."""
-    return sorted((timeline(updates) for updates in episodes(alerts, brand).values()), key=lambda e: e.opened)
+    found = (timeline(updates) for updates in episodes(alerts, brand).values())
+    # An id whose updates are only a resolution (alerts cut from a longer run) held no level here: left out.
+    return sorted((e for e in found if e.spans), key=lambda e: e.opened)

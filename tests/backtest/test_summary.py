@@ -41,3 +41,25 @@ def test_as_text_is_one_aligned_line_per_brand():
     assert len(lines) == 4 and lines[0].startswith("brand ")
     assert lines[1].split()[:5] == ["acme", "1", "warning", "2015-02-22", "02:00"]
     assert lines[0].index("episodes") + len("episodes") == lines[1].index(" 1 ") + 2  # counts right-aligned
+
+
+def test_critical_time_counts_as_warning_or_above_and_ties_go_to_the_longer_wave():
+    alerts = [alert(Severity.WATCH, T0, "globex"), alert(Severity.CRITICAL, T0 + 9 * H, "globex"),
+              alert(Severity.WARNING, T0 + 8 * H, "acme")]
+    run_ = run(alerts)
+    run_.hourly["globex"] = {T0 + h * H: [1, 1] for h in range(10)}
+    run_.alerts.append(alert(Severity.CRITICAL, T0 + 5 * H, "acme", alert_id="acme:2"))
+    summaries = summarise(run_)
+    assert [s.brand for s in summaries][:2] == ["acme", "globex"]  # both critical: 7 h at warning+ beat 1 h
+    assert summaries[1].at_warning_ms == H
+
+
+def test_repeat_critics_are_people_and_the_history_ends_at_the_last_alert():
+    alerts = [alert(Severity.WATCH, T0 + h * H, "acme", kind=AlertKind.REPEAT_CRITIC, alert_id=f"r{h}")
+              for h in (1, 30)]
+    for a, who in zip(alerts, ("ann", "ann"), strict=True):
+        a.author_id = who
+    alerts.append(alert(Severity.WATCH, T0 + 12 * H, "acme", kind=AlertKind.UNANSWERED_COMPLAINT))
+    acme = summarise(run(alerts))[0]
+    assert acme.care["repeat_critic"] == 1
+    assert acme.end == T0 + 30 * H  # later than the last customer hour (10 h)

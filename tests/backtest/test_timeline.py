@@ -38,3 +38,14 @@ def test_brand_episodes_keep_one_brands_snowballs_in_opening_order():
               alert(Severity.WATCH, 0, alert_id="g", brand="globex")]
     assert [e.alert_id for e in brand_episodes(alerts, "acme")] == ["a", "b"]
     assert list(episodes(alerts, "globex")) == ["g"]
+
+
+def test_a_jump_from_watch_to_critical_has_reached_warning_too():
+    ep = timeline([alert(Severity.WATCH, 0), alert(Severity.CRITICAL, H)])
+    assert ep.first_at(Severity.WARNING) == H and ep.highest is Severity.CRITICAL
+
+
+def test_episodes_are_in_opening_order_whatever_their_ids():
+    alerts = [alert(Severity.WATCH, 5 * H, alert_id="a-late"), alert(Severity.WATCH, H, alert_id="z-early"),
+              alert(Severity.RESOLVED, 0, alert_id="only-a-resolution")]  # cut from a longer run: no level here
+    assert [e.alert_id for e in brand_episodes(alerts, "acme")] == ["z-early", "a-late"]
