@@ -42,11 +42,12 @@ class DetectionSettings(BaseModel):
     in a changelog is laid out on it.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    answer_deadline_minutes: float = Field(_DEFAULTS.answer_deadline_ms / _MINUTE_MS, gt=0,
+    answer_deadline_minutes: float = Field(_DEFAULTS.answer_deadline_ms / _MINUTE_MS, ge=1,
                                            description="A complaint with no reply from the brand this long alerts.")
-    update_interval_minutes: float = Field(_DEFAULTS.update_interval_ms / _MINUTE_MS, ge=0,
+    # At least a minute: an evaluation is at most once an event-time minute, and 0 would re-send every one.
+    update_interval_minutes: float = Field(_DEFAULTS.update_interval_ms / _MINUTE_MS, ge=1,
                                            description="Same-severity updates of an episode at most this often.")
     resolve_hold_minutes: float = Field(_DEFAULTS.resolve_hold_ms / _MINUTE_MS, ge=0,
                                         description="Calm must last this long before an episode resolves.")
@@ -55,17 +56,20 @@ class DetectionSettings(BaseModel):
     watch_glr: float = Field(_DEFAULTS.watch_glr, gt=0, description="Volume evidence (GLR) a watch needs.")
     warning_glr: float = Field(_DEFAULTS.warning_glr, gt=0, description="...a warning needs.")
     critical_glr: float = Field(_DEFAULTS.critical_glr, gt=0, description="...a critical needs.")
-    repeat_count: int = Field(_DEFAULTS.repeat_count, ge=2,
+    repeat_count: int = Field(_DEFAULTS.repeat_count, ge=2, le=50,  # each author's state keeps this many times
                               description="Negative mentions by one author that make a repeat critic...")
-    repeat_window_hours: float = Field(_DEFAULTS.repeat_window_ms / _HOUR_MS, gt=0, description="...within this.")
-    high_reach_followers: int = Field(_DEFAULTS.high_reach_followers, ge=1,
+    repeat_window_hours: float = Field(_DEFAULTS.repeat_window_ms / _HOUR_MS, gt=0, le=24 * 31,
+                                       description="...within this.")
+    # At most the very-high-reach level (1M): enrichment marks such authors "large", and they always alert.
+    high_reach_followers: int = Field(_DEFAULTS.high_reach_followers, ge=1, le=_DEFAULTS.very_high_reach_followers,
                                       description="Followers from which a negative post alerts on its own.")
 
     @model_validator(mode="after")
     def _levels_in_order(self) -> DetectionSettings:
-        if not self.watch_glr <= self.warning_glr <= self.critical_glr:
-            raise ValueError(f"watch_glr <= warning_glr <= critical_glr is needed, got {self.watch_glr}, "
-                             f"{self.warning_glr}, {self.critical_glr}")
+        # Above the level an episode resolves under (resolve_glr), or open and resolve would chase each other.
+        if not _DEFAULTS.resolve_glr < self.watch_glr <= self.warning_glr <= self.critical_glr:
+            raise ValueError(f"resolve_glr ({_DEFAULTS.resolve_glr:g}) < watch_glr <= warning_glr <= critical_glr "
+                             f"is needed, got {self.watch_glr:g}, {self.warning_glr:g}, {self.critical_glr:g}")
         return self
 
     def to_config(self, base: DetectorConfig = _DEFAULTS) -> DetectorConfig:

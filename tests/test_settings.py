@@ -24,8 +24,33 @@ def test_detection_settings_come_from_the_environment_in_human_units(monkeypatch
     assert config.bucket_ms == DetectorConfig().bucket_ms  # the time grid is not a setting
 
 
-@pytest.mark.parametrize("values", [{"answer_deadline_minutes": 0}, {"repeat_count": 1},
-                                    {"warning_glr": 50.0}, {"watch_glr": 20.0}, {"bucket_ms": 1}])
+@pytest.mark.parametrize("name, value, field, expected", [
+    ("answer_deadline_minutes", 45, "answer_deadline_ms", 45 * 60_000),
+    ("update_interval_minutes", 5, "update_interval_ms", 5 * 60_000),
+    ("resolve_hold_minutes", 20, "resolve_hold_ms", 20 * 60_000),
+    ("reopen_window_minutes", 90, "reopen_window_ms", 90 * 60_000),
+    ("watch_glr", 9, "watch_glr", 9.0),
+    ("warning_glr", 18, "warning_glr", 18.0),
+    ("critical_glr", 44, "critical_glr", 44.0),
+    ("repeat_count", 7, "repeat_count", 7),
+    ("repeat_window_hours", 6, "repeat_window_ms", 6 * 3_600_000),
+    ("high_reach_followers", 50_000, "high_reach_followers", 50_000),
+])
+def test_each_detection_setting_reaches_its_detector_field(name, value, field, expected):
+    config = DetectionSettings(**{name: value}).to_config()
+    assert getattr(config, field) == expected and getattr(DetectorConfig(), field) != expected
+    assert {f for f in DetectorConfig.__dataclass_fields__ if getattr(config, f) != getattr(DetectorConfig(), f)} \
+        == {field}
+
+
+def test_every_detection_setting_is_covered_above():
+    assert len(DetectionSettings.model_fields) == 10
+
+
+@pytest.mark.parametrize("values", [
+    {"answer_deadline_minutes": 0}, {"answer_deadline_minutes": float("inf")}, {"repeat_window_hours": "inf"},
+    {"update_interval_minutes": 0}, {"repeat_count": 1}, {"repeat_count": 51}, {"high_reach_followers": 2_000_000},
+    {"warning_glr": 50.0}, {"watch_glr": 20.0}, {"watch_glr": 2.0}, {"bucket_ms": 1}])
 def test_bad_detection_settings_are_refused(values):
     with pytest.raises(ValidationError):
         DetectionSettings(**values)

@@ -213,7 +213,7 @@ class SnowballDetector:
                 if repeat <= 1:  # a repeat critic from the first post on (only with such a setting)
                     times = record[4]
                     if len(times) > repeat:
-                        del times[0]
+                        del times[:len(times) - repeat]
                     if len(times) == repeat:
                         alerts.extend(care.repeat_critic(state, cm, record, cfg))
             else:
@@ -236,7 +236,8 @@ class SnowballDetector:
                 times.append(t)
                 repeat = cfg.repeat_count
                 if len(times) > repeat:
-                    del times[0]
+                    # To the newest ``repeat``: more than one only when the setting was lowered under a saved state.
+                    del times[:len(times) - repeat]
                 if len(times) == repeat:
                     alerts.extend(care.repeat_critic(state, cm, record, cfg))
         copied = False

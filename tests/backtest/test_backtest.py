@@ -36,7 +36,7 @@ def test_backtest_command_writes_alerts_and_report(tmp_path):
     assert "<svg" in html and "acme" in html
 
 
-def test_backtest_set_changes_a_detection_setting_for_the_run(tmp_path):
+def test_backtest_set_changes_a_detection_setting_for_the_run(tmp_path, monkeypatch):
     scenario = build_labelled("demo")
     data = tmp_path / "demo.jsonl"
     data.write_text("".join(json.dumps({**m.to_record(), "tone": scenario.tones[m.id]}) + "\n"
@@ -48,6 +48,10 @@ def test_backtest_set_changes_a_detection_setting_for_the_run(tmp_path):
         assert result.exit_code == 0, result.output
         return sum(json.loads(line)["kind"] == "unanswered_complaint" for line in out.read_text().splitlines())
 
-    assert unanswered("--set", "answer_deadline_minutes=30") > unanswered() > 0
+    default = unanswered()
+    assert unanswered("--set", "answer_deadline_minutes=30") > default > 0
+    monkeypatch.setenv("SNOWBALL_DETECTION__ANSWER_DEADLINE_MINUTES", "30")  # the worker's variable, the same run
+    assert unanswered() == unanswered("--set", "answer_deadline_minutes=30")
+    assert unanswered("--set", "answer_deadline_minutes=120") == default  # a flag wins over the environment
     bad = CliRunner().invoke(command, [str(data), "--out", str(tmp_path / "x.jsonl"), "--set", "deadline=30"])
     assert bad.exit_code == 2 and "deadline" in bad.output and "answer_deadline_minutes" in bad.output

@@ -65,6 +65,15 @@ def test_breadth_one_troll_counts_as_one_voice():
     assert any(a.kind is AlertKind.REPEAT_CRITIC and a.author_id == "troll" for a in alerts)
 
 
+def test_a_lowered_repeat_count_applies_to_authors_already_in_the_state():
+    # Four negatives with the default (5) in the saved state, then the setting lowered to 3.
+    state, alerts = run(SnowballDetector(), [cm(f"r{i}", T0 + i * MIN, author="ann") for i in range(4)])
+    assert not [a for a in alerts if a.kind is AlertKind.REPEAT_CRITIC]
+    lowered = SnowballDetector(replace(DetectorConfig(), repeat_count=3))
+    state, alerts = run(lowered, [cm("r4", T0 + 10 * MIN, author="ann")], state)
+    assert [a.author_id for a in alerts if a.kind is AlertKind.REPEAT_CRITIC] == ["ann"]
+
+
 def test_copy_paste_counts_as_one_voice():
     det = SnowballDetector()
     state, _ = run(det, background(10))
