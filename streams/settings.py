@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from streams.detection.config import DetectorConfig
+from streams.detection.config import HOUR_MS, MINUTE_MS, DetectorConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # A wheel carries the schemas inside the package; a source checkout has them at the top level.
@@ -31,7 +31,6 @@ class TopicSettings(BaseModel):
 
 
 _DEFAULTS = DetectorConfig()
-_MINUTE_MS, _HOUR_MS = 60_000, 3_600_000
 
 
 class DetectionSettings(BaseModel):
@@ -44,21 +43,21 @@ class DetectionSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    answer_deadline_minutes: float = Field(_DEFAULTS.answer_deadline_ms / _MINUTE_MS, ge=1,
+    answer_deadline_minutes: float = Field(_DEFAULTS.answer_deadline_ms / MINUTE_MS, ge=1,
                                            description="A complaint with no reply from the brand this long alerts.")
     # At least a minute: an evaluation is at most once an event-time minute, and 0 would re-send every one.
-    update_interval_minutes: float = Field(_DEFAULTS.update_interval_ms / _MINUTE_MS, ge=1,
+    update_interval_minutes: float = Field(_DEFAULTS.update_interval_ms / MINUTE_MS, ge=1,
                                            description="Same-severity updates of an episode at most this often.")
-    resolve_hold_minutes: float = Field(_DEFAULTS.resolve_hold_ms / _MINUTE_MS, ge=0,
+    resolve_hold_minutes: float = Field(_DEFAULTS.resolve_hold_ms / MINUTE_MS, ge=0,
                                         description="Calm must last this long before an episode resolves.")
-    reopen_window_minutes: float = Field(_DEFAULTS.reopen_window_ms / _MINUTE_MS, ge=0,
+    reopen_window_minutes: float = Field(_DEFAULTS.reopen_window_ms / MINUTE_MS, ge=0,
                                          description="A wave back this soon after resolving keeps its alert id.")
     watch_glr: float = Field(_DEFAULTS.watch_glr, gt=0, description="Volume evidence (GLR) a watch needs.")
     warning_glr: float = Field(_DEFAULTS.warning_glr, gt=0, description="...a warning needs.")
     critical_glr: float = Field(_DEFAULTS.critical_glr, gt=0, description="...a critical needs.")
     repeat_count: int = Field(_DEFAULTS.repeat_count, ge=2, le=50,  # each author's state keeps this many times
                               description="Negative mentions by one author that make a repeat critic...")
-    repeat_window_hours: float = Field(_DEFAULTS.repeat_window_ms / _HOUR_MS, gt=0, le=24 * 31,
+    repeat_window_hours: float = Field(_DEFAULTS.repeat_window_ms / HOUR_MS, gt=0, le=24 * 31,
                                        description="...within this.")
     # At most the very-high-reach level (1M): enrichment marks such authors "large", and they always alert.
     high_reach_followers: int = Field(_DEFAULTS.high_reach_followers, ge=1, le=_DEFAULTS.very_high_reach_followers,
@@ -75,12 +74,12 @@ class DetectionSettings(BaseModel):
     def to_config(self, base: DetectorConfig = _DEFAULTS) -> DetectorConfig:
         return dataclasses.replace(
             base,
-            answer_deadline_ms=round(self.answer_deadline_minutes * _MINUTE_MS),
-            update_interval_ms=round(self.update_interval_minutes * _MINUTE_MS),
-            resolve_hold_ms=round(self.resolve_hold_minutes * _MINUTE_MS),
-            reopen_window_ms=round(self.reopen_window_minutes * _MINUTE_MS),
+            answer_deadline_ms=round(self.answer_deadline_minutes * MINUTE_MS),
+            update_interval_ms=round(self.update_interval_minutes * MINUTE_MS),
+            resolve_hold_ms=round(self.resolve_hold_minutes * MINUTE_MS),
+            reopen_window_ms=round(self.reopen_window_minutes * MINUTE_MS),
             watch_glr=self.watch_glr, warning_glr=self.warning_glr, critical_glr=self.critical_glr,
-            repeat_count=self.repeat_count, repeat_window_ms=round(self.repeat_window_hours * _HOUR_MS),
+            repeat_count=self.repeat_count, repeat_window_ms=round(self.repeat_window_hours * HOUR_MS),
             high_reach_followers=self.high_reach_followers,
         )
 

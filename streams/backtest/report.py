@@ -16,8 +16,9 @@ from pathlib import Path
 
 from streams.backtest.runner import HOUR_MS, BacktestResult
 from streams.backtest.summary import CARE_KINDS, BrandSummary, summarise
+from streams.backtest.summary import when as _when
 from streams.backtest.timeline import Episode
-from streams.models import Alert, AlertKind, Severity
+from streams.models import AlertKind, Severity
 
 _COLOURS = {Severity.WATCH: "#e0b000", Severity.WARNING: "#f07020", Severity.CRITICAL: "#d01c1c",
             Severity.RESOLVED: "#2a9d4b"}
@@ -32,10 +33,6 @@ _CSS = (
     "details ul{margin:.3em 0 .3em 1em;padding:0}h3{font-size:14px;margin:1em 0 .3em}.care{font-size:13px;"
     "padding-left:1.2em;margin:0}.care li{margin:.2em 0}summary{cursor:pointer;color:#555}a{color:inherit}"
 )
-
-
-def _when(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def _day_label(ms: int) -> str:
@@ -172,14 +169,14 @@ def _summary_row(summary: BrandSummary) -> str:
             + "".join(f"<td class=n>{summary.care[k]:,}</td>" for k in CARE_KINDS) + "</tr>")
 
 
-def _care(alerts: list[Alert], top: int = 5) -> str:
+def _care(summary: BrandSummary, top: int = 5) -> str:
     """The community manager's part of a brand: complaints left unanswered (per day), the authors who keep coming
     back, and the high-reach negative posts."""
     day = 24 * HOUR_MS
+    alerts, critics = summary.alerts, summary.critics
     unanswered = [a for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT]
     overdue = Counter(a.opened_at - a.opened_at % day for a in unanswered if a.severity is not Severity.RESOLVED)
     late = sum(a.severity is Severity.RESOLVED for a in unanswered)
-    critics = Counter(a.author_id for a in alerts if a.kind is AlertKind.REPEAT_CRITIC and a.author_id is not None)
     reach = sorted((a for a in alerts if a.kind is AlertKind.HIGH_REACH_NEGATIVE),
                    key=lambda a: (-a.signals.get("followers", 0.0), a.event_time))
     lines = [
@@ -209,7 +206,7 @@ def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
             "<table><tr><th class=n>#</th><th>opened (UTC)</th><th>levels reached (UTC)</th><th>resolved</th>"
             f"<th class=n>open for</th><th>about</th></tr>"
             f"{rows or '<tr><td colspan=6 class=muted>no snowball episode</td></tr>'}</table>"
-            f"<h3>Community management</h3>{_care(summary.alerts)}</section>")
+            f"<h3>Community management</h3>{_care(summary)}</section>")
     legend = " ".join(f'<span class=lvl style="color:{c}">&#9646; {s}</span>' for s, c in _COLOURS.items()
                       if s is not Severity.RESOLVED)
     stats = result.detector_totals()

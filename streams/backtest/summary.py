@@ -14,6 +14,11 @@ from streams.models import Alert, AlertKind, Severity
 CARE_KINDS = ("unanswered_complaint", "repeat_critic", "high_reach_negative")  # the community-manager alerts
 
 
+def when(ms: int) -> str:
+    """An event time as the report and the terminal show it: UTC, to the minute."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
+
+
 @dataclass(slots=True)
 class BrandSummary:
     brand: str
@@ -22,6 +27,7 @@ class BrandSummary:
     episodes: list[Episode] = field(default_factory=list)  # snowball episodes, in opening order
     # community-manager alert kind -> alerts (not their closings); for repeat critics, distinct authors
     care: Counter = field(default_factory=Counter)
+    critics: Counter = field(default_factory=Counter)  # repeat critic -> their repeat-critic alerts
 
     @property
     def end(self) -> int:
@@ -63,9 +69,10 @@ def summarise(result: BacktestResult) -> list[BrandSummary]:
         summary.episodes = brand_episodes(summary.alerts, summary.brand)
         summary.care = Counter(str(a.kind) for a in summary.alerts
                                if a.kind is not AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED)
+        summary.critics = Counter(a.author_id for a in summary.alerts
+                                  if a.kind is AlertKind.REPEAT_CRITIC and a.author_id is not None)
         # Repeat critics are people: one who comes back after the cooldown alerts again but counts once.
-        summary.care["repeat_critic"] = len({a.author_id for a in summary.alerts
-                                             if a.kind is AlertKind.REPEAT_CRITIC})
+        summary.care["repeat_critic"] = len(summary.critics)
     # Worst first: the highest level, then the longest at warning or above, then the most negatives.
     return sorted(out.values(), key=lambda s: (-(s.highest.rank if s.highest else -1), -s.at_warning_ms,
                                                -s.negatives, s.brand))
@@ -73,13 +80,11 @@ def summarise(result: BacktestResult) -> list[BrandSummary]:
 
 def as_text(summaries: list[BrandSummary]) -> str:
     """The summaries as an aligned plain-text table (times UTC), for a terminal."""
-    def when(ms: int | None) -> str:
-        return "-" if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
-
     rows = [("brand", "episodes", "highest", "first warning (UTC)", "at warning+", "negatives", "unanswered",
              "repeat critics", "high-reach")]
     for s in summaries:
-        rows.append((s.brand, str(len(s.episodes)), str(s.highest or "-"), when(s.first_warning),
+        rows.append((s.brand, str(len(s.episodes)), str(s.highest or "-"),
+                     "-" if s.first_warning is None else when(s.first_warning),
                      f"{s.at_warning_ms / HOUR_MS:.1f} h" if s.at_warning_ms else "-", f"{s.negatives:,}",
                      *(f"{s.care[k]:,}" for k in CARE_KINDS)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

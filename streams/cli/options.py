@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from streams.settings import DetectionSettings, Settings
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,7 +59,7 @@ def detection_settings(pairs: tuple[str, ...], base: DetectionSettings) -> Detec
         raise click.BadParameter(f"{describe_errors(exc)} (settings: {known})", param_hint="--set") from None
 
 
-def describe_errors(exc: Any, env_prefix: str | None = None) -> str:
+def describe_errors(exc: ValidationError, env_prefix: str | None = None) -> str:
     """A pydantic ValidationError in one line: where (as the environment variable when ``env_prefix`` is given)
     and what."""
     problems = []

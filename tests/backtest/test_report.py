@@ -82,8 +82,7 @@ def test_raw_input_is_escaped_in_every_field():
               alert(Severity.WATCH, T0, "acme", kind=AlertKind.REPEAT_CRITIC, author_id=nasty),
               Alert(alert_id="h", kind=AlertKind.HIGH_REACH_NEGATIVE, brand_id="acme", severity=Severity.WATCH,
                     opened_at=T0, event_time=T0, summary=f"acme: {nasty}", signals={"followers": 2e5})]
-    for a in alerts[:1]:
-        a.summary, a.reasons = nasty, [nasty]
+    alerts[0].summary, alerts[0].reasons = nasty, [nasty]
     run = result(alerts)
     run.hourly[nasty] = run.hourly.pop("globex")
     html = render(run, title=nasty)

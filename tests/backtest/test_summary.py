@@ -8,9 +8,9 @@ H = 3_600_000
 T0 = 1_424_563_200_000  # 2015-02-22 00:00 UTC
 
 
-def alert(severity, at, brand, kind=AlertKind.SNOWBALL, alert_id=None):
+def alert(severity, at, brand, kind=AlertKind.SNOWBALL, alert_id=None, **extra):
     return Alert(alert_id=alert_id or f"{brand}:{kind}", kind=kind, brand_id=brand, severity=severity,
-                 opened_at=T0, event_time=at)
+                 opened_at=T0, event_time=at, **extra)
 
 
 def run(alerts):
@@ -55,11 +55,9 @@ def test_critical_time_counts_as_warning_or_above_and_ties_go_to_the_longer_wave
 
 
 def test_repeat_critics_are_people_and_the_history_ends_at_the_last_alert():
-    alerts = [alert(Severity.WATCH, T0 + h * H, "acme", kind=AlertKind.REPEAT_CRITIC, alert_id=f"r{h}")
-              for h in (1, 30)]
-    for a, who in zip(alerts, ("ann", "ann"), strict=True):
-        a.author_id = who
+    alerts = [alert(Severity.WATCH, T0 + h * H, "acme", kind=AlertKind.REPEAT_CRITIC, alert_id=f"r{h}",
+                    author_id="ann") for h in (1, 30)]
     alerts.append(alert(Severity.WATCH, T0 + 12 * H, "acme", kind=AlertKind.UNANSWERED_COMPLAINT))
     acme = summarise(run(alerts))[0]
-    assert acme.care["repeat_critic"] == 1
+    assert acme.care["repeat_critic"] == 1 and acme.critics == {"ann": 2}
     assert acme.end == T0 + 30 * H  # later than the last customer hour (10 h)

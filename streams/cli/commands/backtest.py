@@ -51,6 +51,6 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
         f"{result.counts['unmatched']} matching no brand), "
         f"{result.detected} classified; detection {result.mentions_per_second:,.0f} mentions/s"
         f"{f' in {result.processes} processes' if result.processes > 1 else ''}; "
-        f"{count} alert updates -> {out}; late {stats.get('late', 0)}, duplicates {stats.get('duplicates', 0)}, "
-        f"no author {stats.get('no_author', 0)}", err=True)
+        f"{count} alert updates -> {out}; late {stats['late']}, duplicates {stats['duplicates']}, "
+        f"no author {stats['no_author']}", err=True)
     click.echo(as_text(summarise(result)), err=True)
