@@ -51,6 +51,7 @@ class SnowballDetector:
         self._late_span = (self.config.horizon_buckets - 1) * self.config.bucket_ms
         self._bms = self.config.bucket_ms
         self._eval_ms = self.config.eval_interval_ms
+        self._silence_ms = self.config.resolve_hold_ms  # a silence this long may resolve an episode on its own
         self._max_seen = self.config.max_seen_ids
 
     def new_state(self) -> State:
@@ -121,6 +122,10 @@ class SnowballDetector:
             state["wm"], state["cur"], state["first"], state["folded"] = t, bucket, bucket, bucket
             state["ck"] = str(bucket)
             state["next_eval"] = wm = t
+        if state["ep"] is not None and t - wm >= self._silence_ms:
+            silence = self._judge_silence(state, brand_id, t)  # before this mention, which ends the silence
+        else:
+            silence = None
         if enr.is_brand_account or m.from_brand_account:
             stats["brand_replies"] += 1
             alerts = care.brand_reply(state, cm)
@@ -138,6 +143,8 @@ class SnowballDetector:
             state["next_eval"] = wm - wm % interval + interval
             alerts.extend(self._evaluate(state, brand_id))
             alerts.extend(care.expire_complaints(state, brand_id, wm, self.config))
+        if silence:
+            alerts[:0] = silence
         return state, alerts
 
     def own_terms(self, brand_id: str) -> frozenset[str]:
@@ -515,6 +522,29 @@ class SnowballDetector:
             del state["casc"][key]
 
     # -- per evaluation tick -----------------------------------------------------------------------------------------
+
+    def _judge_silence(self, state: State, brand_id: str, until: int) -> list[Alert]:
+        """The brand's stream fell silent while an episode was open: judge the silence before moving on.
+
+        Ticks only come with mentions, so without this a wave that went quiet at night would send a "0 voices"
+        update in the morning and resolve half an hour after that. Each tick the silence would have had (one
+        every evaluation interval) is judged in event time, as if it had seen no mention, until the episode
+        resolves or the next mention's time; the caught-up alerts carry their own event times. Silence only
+        wanes the evidence, so an episode resolves within a few hours of quiet and the ticks stay few.
+        """
+        alerts: list[Alert] = []
+        interval, bms = self._eval_ms, self._bms
+        tick = state["next_eval"]
+        while state["ep"] is not None and tick < until:
+            state["wm"] = tick
+            bucket = tick - tick % bms
+            if bucket > state["cur"]:
+                self._roll(state, bucket)
+            alerts.extend(self._evaluate(state, brand_id))
+            tick += interval
+        state["next_eval"] = tick
+        return alerts
+
 
     def _evaluate(self, state: State, brand_id: str) -> list[Alert]:
         cfg = self.config

@@ -95,3 +95,22 @@ def test_start_up_level_is_not_locked_in_by_an_open_episode():
     snowball = [a for a in alerts if a.kind is AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED]
     assert all(a.severity is Severity.WATCH for a in snowball)
     assert all(a.event_time < T0 + 36 * HOUR for a in snowball)
+
+
+def test_a_wave_that_goes_silent_resolves_when_it_calmed_not_at_the_next_mention():
+    """No mention at all for days after a wave: the silence is judged tick by tick before the mention that ends
+    it, so the episode resolves about an hour after the wave, instead of sending a "0 voices" update days later
+    and staying open until a second mention."""
+    det = SnowballDetector()
+    state, _ = run(det, background(10))
+    state, alerts = run(det, _explosive(T0 + 10 * HOUR), state)
+    assert state["ep"] is not None  # the wave's episode is open when the stream falls silent
+    last_wave = T0 + 10 * HOUR + 90 * MIN
+    state, later = run(det, [cm("back", T0 + 3 * 24 * HOUR, negative=False, author="someone")], state)
+    snow = [a for a in later if a.kind is AlertKind.SNOWBALL]
+    assert snow and snow[-1].severity is Severity.RESOLVED
+    assert snow[-1].event_time - last_wave <= 3 * HOUR
+    assert all(a.event_time < T0 + 3 * 24 * HOUR for a in snow)
+    assert state["ep"] is None
+    event_times = [a.event_time for a in alerts + later if a.kind is AlertKind.SNOWBALL]
+    assert event_times == sorted(event_times)
