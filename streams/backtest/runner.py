@@ -17,10 +17,10 @@ from typing import Any
 
 from streams.backtest.labels import parse_sentiment, with_gold
 from streams.detection import DetectorConfig, SnowballDetector
-from streams.models import Alert, ClassifiedMention, InvalidMention, RawMention, Sentiment, parse_raw_mention
+from streams.models import Alert, ClassifiedMention, RawMention, Sentiment
 
 HOUR_MS = 3_600_000
-GOLD_KEY = "__gold_sentiment__"
+MAX_PROBLEMS = 5  # invalid records quoted with their line; the rest are counted by reason
 
 
 @dataclass(slots=True)
@@ -28,6 +28,7 @@ class BacktestResult:
     alerts: list[Alert]
     hourly: dict[str, dict[int, list[int]]]  # brand -> hour start -> [mentions, negatives]
     counts: Counter = field(default_factory=Counter)  # read, invalid, unmatched, classified...
+    problems: list[str] = field(default_factory=list)  # the first invalid records, "FILE:LINE: reason: detail"
     detector_stats: dict[str, dict[str, int]] = field(default_factory=dict)
     detect_seconds: float = 0.0
     detected: int = 0
@@ -40,7 +41,13 @@ class BacktestResult:
     @property
     def invalid(self) -> int:
         """Input records that were not valid mentions, whatever the reason."""
-        return sum(v for k, v in self.counts.items() if k.startswith("invalid:"))
+        return sum(self.invalid_reasons.values())
+
+    @property
+    def invalid_reasons(self) -> dict[str, int]:
+        """Reason -> input records refused for it, most frequent first."""
+        found = {k.removeprefix("invalid:"): v for k, v in self.counts.items() if k.startswith("invalid:")}
+        return dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
 
     def detector_totals(self) -> Counter:
         """The detector's counters (late, duplicates, no_author...) summed over the brands."""
@@ -51,43 +58,32 @@ class BacktestResult:
 
 
 def load_mentions(path: Path, mapping: dict[str, str] | None = None, sentiment_column: str | None = None,
-                  counts: Counter | None = None) -> list[tuple[RawMention, Sentiment | None]]:
-    """Valid raw mentions of a JSON-lines or mapped CSV file, each with its gold sentiment if a column gives one."""
+                  counts: Counter | None = None,
+                  problems: list[str] | None = None) -> list[tuple[RawMention, Sentiment | None]]:
+    """Valid raw mentions of a JSON-lines or mapped CSV file, each with its gold sentiment if a column gives one.
+
+    The file is read as ``snowball ingest`` reads it (``streams.io.readers``). Each invalid record adds to
+    ``counts["invalid:REASON"]``, and the first ``MAX_PROBLEMS`` of them go to ``problems`` as
+    ``"FILE:LINE: reason: detail"``.
+    """
+    from streams.io.readers import read_mentions
+
+    if not mapping and path.suffix.lower() in (".csv", ".tsv"):
+        raise ValueError(f"{path}: CSV input needs --map FIELD=COLUMN,... (at least id, text and created_at)")
     counts = counts if counts is not None else Counter()
     out = []
-    for obj in _objects(path, mapping, sentiment_column, counts):
-        gold = parse_sentiment(obj.pop(GOLD_KEY, None)) if sentiment_column else None
-        try:
-            out.append((parse_raw_mention(obj), gold))
-        except InvalidMention as exc:
-            counts[f"invalid:{exc.reason}"] += 1
+    for result in read_mentions(path, mapping or None, None, label_column=sentiment_column):
+        if result.mention is None:
+            error = result.error
+            reason = error.reason if error is not None else "unreadable_row"
+            counts[f"invalid:{reason}"] += 1
+            if problems is not None and len(problems) < MAX_PROBLEMS:
+                problems.append(f"{path}:{result.line}: {reason}: {error.detail if error is not None else ''}")
+            continue
+        gold = parse_sentiment(result.label) if sentiment_column else None
+        out.append((result.mention, gold))
     counts["read"] += len(out)
     return out
-
-
-def _objects(path: Path, mapping: dict[str, str] | None, sentiment_column: str | None,
-             counts: Counter) -> Iterable[dict[str, Any]]:
-    if mapping or path.suffix.lower() == ".csv":
-        from streams.io.csv_map import read_mapped_csv
-
-        columns = dict(mapping or {})
-        if sentiment_column:
-            columns[GOLD_KEY] = sentiment_column
-        for _, row in read_mapped_csv(path, columns):
-            if isinstance(row, Exception):
-                counts["invalid:unreadable_row"] += 1
-            else:
-                yield row
-        return
-    from streams.io.jsonl import read_jsonl
-
-    for _, obj in read_jsonl(path):
-        if isinstance(obj, Exception) or not isinstance(obj, dict):
-            counts["invalid:not_json"] += 1
-            continue
-        if sentiment_column:
-            obj[GOLD_KEY] = obj.get(sentiment_column)
-        yield obj
 
 
 def classify(mentions: list[tuple[RawMention, Sentiment | None]], brands_file: Path, model_dir: Path | None,
@@ -248,12 +244,14 @@ def run_backtest(path: Path, brands_file: Path, mapping: dict[str, str] | None =
                  sentiment_column: str | None = None, model_dir: Path | None = None, use_model: bool = False,
                  config: DetectorConfig | None = None, workers: int = 1) -> BacktestResult:
     counts: Counter = Counter()
-    mentions = load_mentions(path, mapping, sentiment_column, counts)
+    problems: list[str] = []
+    mentions = load_mentions(path, mapping, sentiment_column, counts, problems)
     classified = classify(mentions, brands_file, model_dir, use_model or not sentiment_column, counts)
     from streams.enrichment import BrandCatalog
 
     result = detect(classified, config, BrandCatalog.from_yaml(brands_file).own_names(), workers)
     result.counts = counts
+    result.problems = problems
     return result
 
 

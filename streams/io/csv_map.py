@@ -16,23 +16,34 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from streams.models import InvalidMention
 
 
 def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, Any] | ValueError]]:
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
+    check_mapping(mapping)
+    bad_lines: set[int] = set()
+    with open(path, "rb") as handle:
+        reader = csv.DictReader(_strict_lines(handle, bad_lines))
         header = reader.fieldnames or []
         missing = sorted(column for column in mapping.values() if column not in header)
         if missing:
-            raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)})")
+            looks_json = bool(header) and header[0].lstrip().startswith(("{", "["))
+            hint = "; it looks like JSON lines, which need no --map" if looks_json else ""
+            raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)}){hint}")
         while True:
+            first = reader.line_num + 1
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
                 yield reader.line_num, ValueError(f"unreadable CSV row: {exc}")
+                continue
+            if bad_lines and any(n in bad_lines for n in range(first, reader.line_num + 1)):
+                # Latin-1 and other encodings are refused, as ingest refuses them, not read as U+FFFD.
+                yield reader.line_num, InvalidMention("invalid_utf8", f"line {first}: not UTF-8")
                 continue
             obj: dict[str, Any] = {}
             for field, column in mapping.items():
@@ -45,3 +56,27 @@ def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple
                     target = target.setdefault(parent, {})
                 target[leaf] = value
             yield reader.line_num, obj
+
+
+def check_mapping(mapping: dict[str, str]) -> None:
+    """A field cannot be both a value and the parent of others (``text`` and ``text.x``)."""
+    fields = set(mapping)
+    for name in fields:
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            if ".".join(parts[:i]) in fields:
+                raise ValueError(f"--map gives both {'.'.join(parts[:i])} and {name}: a field is a value or has "
+                                 f"fields, not both")
+
+
+def _strict_lines(handle: IO[bytes], bad_lines: set[int]) -> Iterator[str]:
+    """Text lines of a byte stream: strict UTF-8 (a byte-order mark dropped); a line that is not UTF-8 is read
+    with replacement characters, so the CSV reader keeps its place, and its number goes into ``bad_lines``."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            bad_lines.add(number)
+            yield raw.decode("utf-8", errors="replace")

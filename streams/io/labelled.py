@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from streams.models import Sentiment
 
@@ -30,8 +31,15 @@ class LabelledTexts:
     skipped: int  # rows without text or with a label that names no sentiment
 
 
+UNREADABLE = "__unreadable__"  # the key of a row the CSV reader could not read, with the reason
+
+
 def read_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dict[str, object]]:
-    """Rows of a .jsonl/.json-lines, .tsv or .csv file, with ``mapping`` (field -> column) renaming columns."""
+    """Rows of a .jsonl/.json-lines, .tsv or .csv file, with ``mapping`` (field -> column) renaming columns.
+
+    A mapped column missing from a CSV or TSV header raises ``ValueError`` before any row (a wrong command line);
+    a row the CSV reader cannot read is ``{UNREADABLE: reason}``, so the rows that follow are still read.
+    """
     mapping = mapping or {}
     suffix = path.suffix.lower()
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
@@ -40,14 +48,36 @@ def read_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dic
                 obj for line in handle if line.strip() and isinstance(obj := _json_or_none(line), dict)
             )
         else:
-            rows = csv.DictReader(handle, delimiter="\t" if suffix == ".tsv" else ",")
+            rows = _csv_rows(path, handle, "\t" if suffix == ".tsv" else ",", mapping)
         for row in rows:
             yield {**row, **{field: row.get(column) for field, column in mapping.items()}}
 
 
+def _csv_rows(path: Path, handle: IO[str], delimiter: str, mapping: dict[str, str]) -> Iterator[dict[str, object]]:
+    reader = csv.DictReader(handle, delimiter=delimiter)
+    header = reader.fieldnames or []
+    missing = sorted(column for column in mapping.values() if column not in header)
+    if missing:
+        raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)})")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over the csv module's size limit, a NUL byte...
+            yield {UNREADABLE: f"unreadable row: {exc}"}
+            continue
+        yield row
+
+
 def read_labelled(path: Path, mapping: dict[str, str] | None = None) -> LabelledTexts:
     """Texts and sentiment labels from the ``text`` and ``label`` fields (rename columns with ``mapping``)."""
-    raw = [(row.get("text"), str(row.get("label", "")).strip()) for row in read_rows(path, mapping)]
+    rows = list(read_rows(path, mapping))
+    if rows and not any("label" in row for row in rows):
+        fields = sorted({str(k) for row in rows[:100] for k in row if k != UNREADABLE})
+        raise ValueError(f"{path}: no label field or column (found: {', '.join(fields)}); name it with "
+                         f"--map label=COLUMN")
+    raw = [(row.get("text"), str(row.get("label", "")).strip()) for row in rows]
     names = {label for _, label in raw}
     numeric = _BINARY if names <= set(_BINARY) else _TERNARY if names <= set(_TERNARY) else {}
     texts, labels, skipped = [], [], 0

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from streams.models import InvalidMention, RawMention, parse_raw_mention
-from streams.models.parse import parse_raw_mention_json
+from streams.models.parse import decode_json, parse_raw_mention_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,41 +22,61 @@ class ReadResult:
     mention: RawMention | None
     error: InvalidMention | None
     original: bytes | None = None
+    label: Any = None  # the value of the record's ``label_column``, when one was asked for (a gold label)
+
+
+_LABEL_KEY = "__label__"  # where a CSV row carries the label column, beside the mapped fields
 
 
 def read_mentions(path: Path, csv_columns: dict[str, str] | None = None, source_format: str | None = None,
-                  now_ms: int | None = None) -> Iterator[ReadResult]:
+                  now_ms: int | None = None, label_column: str | None = None) -> Iterator[ReadResult]:
     """Records of ``path``: import-format JSON lines by default, CSV with ``csv_columns``, or the
-    payloads of a platform (``source_format`` a key of ``streams.sources.ADAPTERS``)."""
+    payloads of a platform (``source_format`` a key of ``streams.sources.ADAPTERS``). With
+    ``label_column`` (JSON lines and CSV), each result also carries that key's or column's value."""
     if csv_columns:
-        yield from _read_csv(path, csv_columns, now_ms)
+        yield from _read_csv(path, csv_columns, now_ms, label_column)
     elif source_format:
         yield from _read_payloads(path, source_format, now_ms)
     else:
-        yield from _read_jsonl(path, now_ms)
+        yield from _read_jsonl(path, now_ms, label_column)
 
 
-def _read_jsonl(path: Path, now_ms: int | None) -> Iterator[ReadResult]:
+def _read_jsonl(path: Path, now_ms: int | None, label_column: str | None = None) -> Iterator[ReadResult]:
     # Bytes, not text: invalid UTF-8 is a reason of its own, not silently replaced.
     with open(path, "rb") as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             original = line.rstrip(b"\r\n")
+            if label_column is None:
+                try:
+                    yield ReadResult(line_no, parse_raw_mention_json(original, now_ms=now_ms), None, original)
+                except InvalidMention as exc:
+                    yield ReadResult(line_no, None, exc, original)
+                continue
             try:
-                yield ReadResult(line_no, parse_raw_mention_json(original, now_ms=now_ms), None, original)
+                obj = decode_json(original)
+                label = obj.get(label_column) if isinstance(obj, dict) else None
+                yield ReadResult(line_no, parse_raw_mention(obj, now_ms=now_ms), None, original, label)
             except InvalidMention as exc:
                 yield ReadResult(line_no, None, exc, original)
 
 
-def _read_csv(path: Path, columns: dict[str, str], now_ms: int | None) -> Iterator[ReadResult]:
+def _read_csv(path: Path, columns: dict[str, str], now_ms: int | None,
+              label_column: str | None = None) -> Iterator[ReadResult]:
     from streams.io.csv_map import read_mapped_csv
 
+    if label_column is not None:
+        columns = {**columns, _LABEL_KEY: label_column}
     for line_no, row in read_mapped_csv(path, columns):
-        if isinstance(row, Exception):
+        if isinstance(row, InvalidMention):
+            yield ReadResult(line_no, None, row)
+        elif isinstance(row, Exception):
             yield ReadResult(line_no, None, InvalidMention("unreadable_row", str(row)))
-            continue
-        yield _validated(line_no, row, now_ms)
+        else:
+            label = row.pop(_LABEL_KEY, None)
+            result = _validated(line_no, row, now_ms)
+            yield ReadResult(result.line, result.mention, result.error, result.original, label)
 
 
 def _payloads(path: Path) -> Iterator[tuple[int, Any]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from streams.io.labelled import read_rows
+from streams.io.labelled import UNREADABLE, read_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,8 @@ def read_texts(path: Path, mapping: dict[str, str] | None = None) -> Iterator[Te
 
 
 def _item(line: int, row: dict[str, object]) -> TextItem:
+    if UNREADABLE in row:
+        return TextItem(line, error=str(row[UNREADABLE]))
     text = row.get("text")
     ident = row.get("id")
     hint = row.get("lang_hint") or row.get("lang")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -64,6 +65,8 @@ class InvalidMention(ValueError):
         self.detail = detail
 
 
+_EPOCH_DIGITS = re.compile(r"-?[0-9]+")  # ASCII only: str.isdigit() also takes "²", which int() refuses
+_MAX_LONG = 2**63 - 1  # Avro long: what the schema can carry
 _OPTIONAL_STRINGS = ("brand_hint", "in_reply_to_id", "reposts_id", "quotes_id", "url", "lang_hint")
 
 
@@ -77,7 +80,7 @@ def parse_timestamp_ms(value: Any) -> int:
         return int(value)
     if isinstance(value, str):
         text = value.strip()
-        if text.lstrip("-").isdigit():
+        if _EPOCH_DIGITS.fullmatch(text):
             return int(text)
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -122,6 +125,8 @@ def _count(value: Any, name: str) -> int:
         count = int(value)
     except (TypeError, ValueError, OverflowError):
         raise InvalidMention("wrong_type", f"{name} must be a whole number, got {value!r}") from None
+    if count > _MAX_LONG:
+        raise InvalidMention("wrong_type", f"{name} is too large: {value!r}")
     return max(count, 0)
 
 
@@ -135,16 +140,20 @@ def parse_raw_mention_json(
     data: bytes | str, *, now_ms: int | None = None, limits: MentionLimits = DEFAULT_LIMITS
 ) -> RawMention:
     """Decode one JSON document (strict UTF-8) and validate it as a raw mention."""
+    return parse_raw_mention(decode_json(data), now_ms=now_ms, limits=limits)
+
+
+def decode_json(data: bytes | str) -> Any:
+    """One JSON document from strict UTF-8; ``InvalidMention`` (invalid_utf8, not_json) when it is not."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InvalidMention("invalid_utf8", f"not UTF-8 at byte {exc.start}") from None
     try:
-        obj = json.loads(data)
+        return json.loads(data)
     except ValueError as exc:
         raise InvalidMention("not_json", f"not JSON: {exc.msg} at {exc.pos}") from None
-    return parse_raw_mention(obj, now_ms=now_ms, limits=limits)
 
 
 def parse_raw_mention(obj: Any, *, now_ms: int | None = None, limits: MentionLimits = DEFAULT_LIMITS) -> RawMention:
@@ -212,6 +221,8 @@ def _check_count(value: Any, name: str) -> None:
         raise InvalidMention("wrong_type", f"{name} must be a whole number, got {type(value).__name__}")
     if value < 0:
         raise InvalidMention("wrong_type", f"{name} must not be negative, got {value}")
+    if value > _MAX_LONG:
+        raise InvalidMention("wrong_type", f"{name} is too large: {value}")
 
 
 def validate_raw_mention(
@@ -248,7 +259,19 @@ def _check_created_at(created_at: Any, now_ms: int | None, limits: MentionLimits
     if isinstance(created_at, bool) or not isinstance(created_at, int):
         raise InvalidMention("wrong_type", f"created_at must be epoch milliseconds, got {type(created_at).__name__}")
     if created_at < limits.min_created_at_ms:
-        raise InvalidMention("timestamp_too_old", f"created_at {created_at} is before social media existed")
+        hint = ""
+        if limits.min_created_at_ms <= created_at * 1000 <= limits.max_created_at_ms:
+            hint = f" (it reads as {_iso(created_at * 1000)} in epoch seconds: epoch milliseconds are expected)"
+        raise InvalidMention("timestamp_too_old", f"created_at {created_at} is before social media existed "
+                                                  f"({_iso(limits.min_created_at_ms)}){hint}")
     latest = limits.max_created_at_ms if now_ms is None else now_ms + limits.max_future_ms
     if created_at > latest:
-        raise InvalidMention("timestamp_in_future", f"created_at {created_at} is after {latest}")
+        raise InvalidMention("timestamp_in_future", f"created_at {created_at} ({_iso(created_at)}) is after "
+                                                    f"{_iso(latest)}")
+
+
+def _iso(ms: int) -> str:
+    try:
+        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        return "out of range"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from streams.io.csv_map import check_mapping
 from streams.io.readers import read_mentions
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources" / "payloads"
@@ -54,6 +55,44 @@ def test_a_mapped_column_missing_from_the_header_is_a_command_line_error(tmp_pat
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no column"):
         list(read_mentions(path, {"id": "a", "text": "nope", "created_at": "b"}))
+
+
+COLUMNS = {"id": "tweet_id", "text": "body", "created_at": "when"}
+
+
+def test_a_csv_row_that_is_not_utf8_is_refused_and_the_next_rows_are_read(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\xef\xbb\xbftweet_id,body,when,gold\n"
+                     b"1,Acme en panne,2015-02-24 11:35:52 -0800,negative\n"
+                     b"2,caf\xe9 froid chez Acme,2015-02-24 11:36:00 -0800,negative\n"
+                     b'3,"deux\nlignes Acme",2015-02-24 11:37:00 -0800,neutral\n')
+    results = list(read_mentions(path, COLUMNS, now_ms=NOW, label_column="gold"))
+    assert [r.line for r in results] == [2, 3, 5]  # a row's line is its last line
+    assert results[0].mention.id == "1" and results[0].label == "negative"
+    assert results[1].mention is None and results[1].error.reason == "invalid_utf8"
+    assert results[2].mention.text == "deux\nlignes Acme" and results[2].label == "neutral"
+
+
+def test_jsonl_records_carry_their_label_when_asked(tmp_path):
+    path = tmp_path / "labelled.jsonl"
+    good = {"id": "1", "source": "twitter", "text": "Acme", "created_at": NOW - 1000, "gold": "neg"}
+    path.write_text(json.dumps(good) + "\n[1, 2]\n", encoding="utf-8")
+    results = list(read_mentions(path, now_ms=NOW, label_column="gold"))
+    assert results[0].label == "neg" and results[0].mention.id == "1"
+    assert results[1].error.reason == "not_an_object"
+
+
+def test_a_field_cannot_be_both_a_value_and_a_parent():
+    with pytest.raises(ValueError, match="both author and author.id"):
+        check_mapping({"author": "user", "author.id": "user_id"})
+    check_mapping({"author.id": "user_id", "author.handle": "user"})
+
+
+def test_map_on_a_json_lines_file_says_it_needs_none(tmp_path):
+    path = tmp_path / "m.jsonl"
+    path.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="looks like JSON lines"):
+        list(read_mentions(path, COLUMNS))
 
 
 @pytest.mark.parametrize("fmt", ["twitter-v2", "mastodon", "reddit"])

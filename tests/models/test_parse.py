@@ -46,6 +46,11 @@ def test_created_at_is_iso_8601_or_epoch_ms(value, expected):
         ({"id": ""}, "missing_field"),
         ({"author": "bob"}, "wrong_type"),
         ({"engagement": {"likes": "many"}}, "wrong_type"),
+        ({"created_at": "\u00b2"}, "bad_timestamp"),  # a digit to str.isdigit(), not to int()
+        ({"created_at": "\u0661\u0662\u0663"}, "bad_timestamp"),  # Arabic-Indic digits are not epoch ms
+        ({"created_at": "99999999999999999999999"}, "timestamp_in_future"),
+        ({"author": {"id": "u1", "followers": 1e30}}, "wrong_type"),  # more than an Avro long holds
+        ({"engagement": {"reposts": 2**63}}, "wrong_type"),
     ],
 )
 def test_bad_input_gets_a_clear_reason(change, reason):
@@ -63,3 +68,12 @@ def test_not_an_object_is_rejected():
 def test_record_round_trip_keeps_every_field():
     mention = parse_raw_mention(VALID)
     assert RawMention.from_record(mention.to_record()) == mention
+
+
+def test_timestamp_errors_say_what_the_value_reads_as():
+    with pytest.raises(InvalidMention) as seconds:
+        parse_raw_mention({**VALID, "created_at": 1_772_445_600})
+    assert "2026-03-02T10:00:00Z in epoch seconds" in seconds.value.detail
+    with pytest.raises(InvalidMention) as future:
+        parse_raw_mention({**VALID, "created_at": "9999-01-01T00:00:00Z"})
+    assert "9999-01-01T00:00:00Z" in future.value.detail and "2100-01-01T00:00:00Z" in future.value.detail
