@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from streams.classification.base import Classifier
+from streams.errors import ConfigError
 
 MANIFEST = "model.json"
 SKLEARN_FILE = "model.joblib"
 ONNX_FILE = "model.onnx"
 
 
-class ModelDirError(ValueError):
+class ModelDirError(ConfigError):
     """The directory is not a model this version can load; the message says why."""
 
 
@@ -45,12 +46,17 @@ def load_model_dir(model_dir: Path) -> Classifier:
 
         from streams.classification.learned import LearnedClassifier
 
+        if not (model_dir / SKLEARN_FILE).is_file():
+            raise ModelDirError(f"{model_dir}: {MANIFEST} names a scikit-learn model but {SKLEARN_FILE} is missing")
         pipeline = joblib.load(model_dir / SKLEARN_FILE)
         return LearnedClassifier(pipeline, name=str(manifest.get("name", model_dir.name)),
                                  version=str(manifest.get("version", "0")))
     if kind == "onnx":
         from streams.classification.onnx_model import OnnxClassifier
 
+        missing = [name for name in (ONNX_FILE, "tokenizer.json") if not (model_dir / name).is_file()]
+        if missing:
+            raise ModelDirError(f"{model_dir}: an ONNX model needs {' and '.join(missing)}")
         return OnnxClassifier.load(model_dir, manifest)
     raise ModelDirError(f"{model_dir}: neither {MANIFEST} of a known kind nor {ONNX_FILE} found")
 

@@ -27,9 +27,12 @@ class _DiscoveredCommands(click.Group):
         from pydantic import ValidationError
 
         from streams.cli.options import describe_errors
+        from streams.errors import ConfigError
 
         try:
             return super().invoke(ctx)
+        except ConfigError as exc:  # a brands file, model directory... that cannot be used: say which and why
+            raise click.ClickException(str(exc)) from None
         except ValidationError as exc:
             if exc.title != "Settings":
                 raise

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from streams.errors import ConfigError
+
 MAX_TERMS = 12  # terms shipped per enriched mention: enough for top terms, bounded record size
 _HASHTAG = re.compile(r"(?<![\w#])#\w{2,}")
 
@@ -35,6 +37,10 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class BrandsFileError(ConfigError):
+    """The brands file cannot be read or does not describe brands; the message names the file and the problem."""
 
 
 class Role(StrEnum):
@@ -118,15 +124,22 @@ def _strings(value: Any, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+_ENTRY_KEYS = frozenset({"id", "names", "aliases", "handles", "hashtags", "own_accounts", "own_account_ids", "topics",
+                         "exclusions", "products", "ambiguous", "context"})
+
+
 def _brand_from_entry(entry: dict[str, Any]) -> Brand:
     bid = entry["id"]
+    unknown = sorted(map(str, set(entry) - _ENTRY_KEYS))
+    if unknown:  # a misspelt key ("handels") would otherwise be ignored without a word
+        raise ValueError(f"brand {bid}: unknown key {', '.join(unknown)} (known: {', '.join(sorted(_ENTRY_KEYS))})")
     topics = entry.get("topics") or {}
     if not isinstance(topics, dict):
         raise ValueError(f"{bid}.topics must be a mapping of topic id to terms")
     ambiguous = entry.get("ambiguous", False)
     if not isinstance(ambiguous, bool):
         raise ValueError(f"{bid}.ambiguous must be true or false")
-    return Brand(
+    brand = Brand(
         id=bid,
         names=_strings(entry.get("names"), f"{bid}.names"),
         aliases=_strings(entry.get("aliases"), f"{bid}.aliases"),
@@ -140,6 +153,9 @@ def _brand_from_entry(entry: dict[str, Any]) -> Brand:
         ambiguous=ambiguous,
         context=_strings(entry.get("context"), f"{bid}.context"),
     )
+    if not any(fold(term).strip() for term in (*brand.names, *brand.aliases, *brand.handles, *brand.hashtags)):
+        raise ValueError(f"brand {bid} needs at least one non-empty name, alias, handle or hashtag")
+    return brand
 
 
 class BrandCatalog:
@@ -175,16 +191,30 @@ class BrandCatalog:
 
     @classmethod
     def from_yaml(cls, path: Path | str) -> BrandCatalog:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        """The catalog of a brands file; any problem with the file is a ``BrandsFileError`` naming it."""
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise BrandsFileError(f"brands file {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise BrandsFileError(f"brands file {path}: not UTF-8 text (byte {exc.start})") from None
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            line = f" at line {where.line + 1}" if where is not None else ""
+            problem = getattr(exc, "problem", None) or exc
+            raise BrandsFileError(f"brands file {path}: not valid YAML{line}: {problem}") from None
         entries = data.get("brands") if isinstance(data, dict) else None
         if not isinstance(entries, list):
-            raise ValueError(f"{path}: expected a top-level 'brands:' list")
-        brands = []
-        for i, entry in enumerate(entries):
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                raise ValueError(f"{path}: brand #{i + 1} needs a string 'id'")
-            brands.append(_brand_from_entry(entry))
-        return cls(brands)
+            raise BrandsFileError(f"brands file {path}: expected a top-level 'brands:' list")
+        try:
+            brands = []
+            for i, entry in enumerate(entries):
+                if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not entry["id"].strip():
+                    raise ValueError(f"brand #{i + 1} needs a string 'id'")
+                brands.append(_brand_from_entry(entry))
+            return cls(brands)
+        except ValueError as exc:
+            raise BrandsFileError(f"brands file {path}: {exc}") from None
 
     @property
     def ids(self) -> list[str]:

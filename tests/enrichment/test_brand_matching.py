@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from streams.enrichment import BrandCatalog
-from streams.enrichment.brands import terms_found
+from streams.enrichment.brands import BrandsFileError, terms_found
 from streams.settings import DEFAULT_BRANDS_FILE
 
 AMBIGUOUS = Path(__file__).parent / "ambiguous_brands.yaml"
@@ -109,12 +109,25 @@ def test_own_accounts_by_handle_or_author_id(tmp_path):
     ("brands:\n  - names: [x]", "needs a string 'id'"),
     ("brands:\n  - id: a\n    ambiguous: maybe", "ambiguous must be true or false"),
     ("brands:\n  - id: a\n    context: oops", "context must be a list of strings"),
+    ("brands:\n  - id: a\n    names: [A]\n    handels: ['@a']", "unknown key handels"),
+    ("brands:\n  - id: a\n    names: ['  ']", "needs at least one non-empty name"),
+    ("brands:\n  - id: a\n    names: [A\n", "not valid YAML at line"),
 ])
 def test_bad_brands_file_is_refused_with_a_clear_error(tmp_path, body, error):
     path = tmp_path / "brands.yaml"
     path.write_text(body, encoding="utf-8")
-    with pytest.raises(ValueError, match=error):
+    with pytest.raises(BrandsFileError, match=error) as caught:
         BrandCatalog.from_yaml(path)
+    assert str(path) in str(caught.value)
+
+
+def test_a_missing_or_binary_brands_file_is_a_brands_file_error(tmp_path):
+    with pytest.raises(BrandsFileError, match="No such file"):
+        BrandCatalog.from_yaml(tmp_path / "nope.yaml")
+    binary = tmp_path / "brands.yaml"
+    binary.write_bytes(b"brands:\n  - id: caf\xe9\n")
+    with pytest.raises(BrandsFileError, match="not UTF-8"):
+        BrandCatalog.from_yaml(binary)
 
 
 def test_topic_terms_match_plurals_but_names_do_not(sample, ambiguous):
