@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,25 @@ def parse_map(value: str | None) -> dict[str, str]:
         if not sep or not field.strip() or not column.strip():
             raise click.BadParameter(f"expected FIELD=COLUMN, got {pair!r}", param_hint="--map")
         mapping[field.strip()] = column.strip()
+    from streams.io.csv_map import check_mapping
+
+    try:
+        check_mapping(mapping)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--map") from None
     return mapping
+
+
+def writable_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Click callback for an output file: its directory must exist and be writable, checked before any work."""
+    if value is None:
+        return None
+    directory = value.parent
+    if not directory.is_dir():
+        raise click.BadParameter(f"no directory {directory} to write {value.name} in", ctx=ctx, param=param)
+    if not os.access(directory, os.W_OK) or (value.exists() and not os.access(value, os.W_OK)):
+        raise click.BadParameter(f"cannot write {value}", ctx=ctx, param=param)
+    return value
 
 
 def detection_settings(pairs: tuple[str, ...], base: DetectionSettings) -> DetectionSettings:

@@ -60,3 +60,76 @@ def test_a_bad_setting_is_one_clear_error_not_a_traceback(tmp_path, monkeypatch)
     result = CliRunner().invoke(cli, ["backtest", str(data), "--out", str(tmp_path / "a.jsonl")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "invalid setting: SNOWBALL_DETECTION__WATCH_GLR" in result.output and "'lots'" in result.output
+
+
+def _mentions_file(tmp_path, lines):
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = json.dumps({"id": "1", "source": "twitter", "text": "Acme is down again", "created_at": "2026-03-02T10:00:00Z",
+                   "author": {"id": "a1", "handle": "marie"}})
+
+
+def test_a_bad_brands_file_is_one_line_naming_it(tmp_path):
+    brands = tmp_path / "brands.yaml"
+    brands.write_text("brands:\n  - id: acme\n    names: [Acme]\n    handels: ['@acme']\n", encoding="utf-8")
+    data = _mentions_file(tmp_path, [GOOD])
+    result = CliRunner().invoke(cli, ["backtest", str(data), "--brands", str(brands), "--out",
+                                      str(tmp_path / "a.jsonl")])
+    assert result.exit_code != 0 and "Traceback" not in result.output and result.exception is not None
+    assert str(brands) in result.output and "unknown key handels" in result.output
+
+
+def test_an_output_directory_that_does_not_exist_is_refused_before_any_work(tmp_path):
+    data = _mentions_file(tmp_path, [GOOD])
+    result = CliRunner().invoke(cli, ["backtest", str(data), "--out", str(tmp_path / "no" / "a.jsonl")])
+    assert result.exit_code == 2 and "no directory" in result.output and "mentions read" not in result.output
+
+
+def test_backtest_says_which_records_were_invalid_and_why(tmp_path):
+    data = _mentions_file(tmp_path, [GOOD, "not json", '{"id": "2", "text": "no time"}', "[1]"])
+    result = CliRunner().invoke(cli, ["backtest", str(data), "--out", str(tmp_path / "a.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "1 valid mentions read, 3 invalid records (1 missing_field, 1 not_an_object, 1 not_json)" in result.output
+    assert f"{data}:2: not_json:" in result.output and f"{data}:4: not_an_object:" in result.output
+
+
+def test_a_file_of_only_invalid_records_is_a_warning(tmp_path):
+    data = _mentions_file(tmp_path, ["not json"])
+    result = CliRunner().invoke(cli, ["backtest", str(data), "--out", str(tmp_path / "a.jsonl")])
+    assert result.exit_code == 0 and f"warning: no valid mention in {data}" in result.output
+
+
+def test_classify_with_a_broken_model_directory_is_one_line(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.json").write_text('{"kind": "sklearn"}', encoding="utf-8")
+    data = _mentions_file(tmp_path, [GOOD])
+    result = CliRunner().invoke(cli, ["classify", str(data), "--model", str(model)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "model.joblib is missing" in result.output
+
+
+def test_classify_needs_a_map_for_csv_and_a_text_column(tmp_path):
+    data = tmp_path / "t.csv"
+    data.write_text("body\nAcme is down\n", encoding="utf-8")
+    no_map = CliRunner().invoke(cli, ["classify", str(data)])
+    assert no_map.exit_code == 2 and "--map text=COLUMN" in no_map.output
+    wrong = CliRunner().invoke(cli, ["classify", str(data), "--map", "text=tweet"])
+    assert wrong.exit_code == 2 and "no column tweet" in wrong.output
+
+
+def test_classify_fails_when_no_line_is_readable(tmp_path):
+    data = _mentions_file(tmp_path, ["not json", "{oops"])
+    result = CliRunner().invoke(cli, ["classify", str(data), "--out", str(tmp_path / "c.jsonl")])
+    assert result.exit_code == 1 and "no readable text" in result.output
+    assert [json.loads(line)["line"] for line in (tmp_path / "c.jsonl").read_text().splitlines()] == [1, 2]
+
+
+def test_train_without_a_label_column_says_how_to_name_it(tmp_path):
+    data = tmp_path / "t.csv"
+    data.write_text("text,sentiment\nAcme is down,negative\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", str(data), "--out", str(tmp_path / "model")])
+    assert result.exit_code == 2 and "--map label=COLUMN" in result.output

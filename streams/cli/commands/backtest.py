@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from streams.cli.options import detection_settings, parse_map
+from streams.cli.options import detection_settings, parse_map, writable_file
 
 
 @click.command(name="backtest")
@@ -14,11 +14,14 @@ from streams.cli.options import detection_settings, parse_map
 @click.option("--map", "map_spec", help="CSV columns: FIELD=COLUMN,... (FIELD dotted for nested, e.g. author.id).")
 @click.option("--brands", "brands_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Brands YAML file; default the sample brands. [env SNOWBALL_BRANDS_FILE]")
-@click.option("--sentiment-column", help="Use this column's gold sentiment instead of the classifier's.")
+@click.option("--sentiment-column", help="Use this column's gold sentiment instead of the classifier's (when every "
+              "row has one, no model runs and every gold negative counts as a complaint to answer).")
 @click.option("--model", "--model-dir", "model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Classifier model directory; default the built-in model.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Alerts, JSON lines.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Self-contained HTML report.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, callback=writable_file,
+              help="Alerts, JSON lines.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), callback=writable_file,
+              help="Self-contained HTML report.")
 @click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
               help="Processes for detection, the brands split between them (0: one per CPU); same alerts.")
 @click.option("--set", "detection_set", multiple=True, metavar="NAME=VALUE",
@@ -46,11 +49,19 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
     if report:
         write_report(result, report, title=f"Snowball backtest of {file.name}")
     stats = result.detector_totals()
+    reasons = ", ".join(f"{n} {reason}" for reason, n in result.invalid_reasons.items())
+    invalid = f"{result.invalid} invalid records{f' ({reasons})' if reasons else ''}"
     click.echo(
-        f"{result.counts['read']} mentions read ({result.invalid} invalid, "
-        f"{result.counts['unmatched']} matching no brand), "
-        f"{result.detected} classified; detection {result.mentions_per_second:,.0f} mentions/s"
+        f"{result.counts['read']} valid mentions read, {invalid}, "
+        f"{result.counts['unmatched']} matching no brand; {result.detected} brand mentions classified (one per "
+        f"brand a mention names); detection {result.mentions_per_second:,.0f} mentions/s"
         f"{f' in {result.processes} processes' if result.processes > 1 else ''}; "
-        f"{count} alert updates -> {out}; late {stats['late']}, duplicates {stats['duplicates']}, "
+        f"{count} alert updates -> {out}; late {stats['late']}, duplicate ids {stats['duplicates']}, "
         f"no author {stats['no_author']}", err=True)
+    for problem in result.problems:
+        click.echo(f"  {problem}", err=True)
+    if result.invalid > len(result.problems):
+        click.echo(f"  ... and {result.invalid - len(result.problems)} more invalid records", err=True)
+    if not result.counts["read"]:
+        click.echo(f"warning: no valid mention in {file}", err=True)
     click.echo(as_text(summarise(result)), err=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
 import click
 
-from streams.cli.options import parse_map
+from streams.cli.options import parse_map, writable_file
 
 BATCH = 512
 
@@ -18,7 +19,8 @@ BATCH = 512
               "lang_hint=...). Without it FILE is JSON lines with a 'text' field.")
 @click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Model directory (default: the built-in model).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file; default standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), callback=writable_file,
+              help="Output file; default standard output.")
 def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path | None) -> None:
     """Write one JSON line per input line: label, score, negative_score, intents, language, model.
 
@@ -28,12 +30,22 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path |
     from streams.io.jsonl import write_jsonl
     from streams.io.texts import read_texts
 
+    columns = parse_map(mapping)
+    if not columns and file.suffix.lower() in (".csv", ".tsv"):
+        raise click.UsageError(f"{file}: a CSV or TSV file needs --map text=COLUMN (and optionally id=, lang_hint=)")
+    if columns and "text" not in columns:
+        raise click.BadParameter("needs text=COLUMN", param_hint="--map")
+    items = read_texts(file, columns)
+    try:  # a missing column is a wrong command line: say so before writing anything
+        first = list(itertools.islice(items, 1))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     classifier = load_classifier(model_dir)
     handle = open(out, "w", encoding="utf-8") if out else sys.stdout
     count = errors = 0
     try:
         batch: list = []
-        for item in read_texts(file, parse_map(mapping)):
+        for item in itertools.chain(first, items):
             batch.append(item)
             if len(batch) >= BATCH:
                 count, errors = _flush(classifier, batch, handle, write_jsonl, count, errors)
@@ -43,6 +55,8 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path |
             handle.close()
     click.echo(f"classified {count} mentions with {classifier.name} {classifier.version}"
                f"{f'; {errors} unreadable lines' if errors else ''}", err=True)
+    if errors and not count:
+        raise click.ClickException(f"no readable text in {file}: every line was refused (see the \"error\" fields)")
 
 
 def _flush(classifier, batch, handle, write_jsonl, count: int, errors: int) -> tuple[int, int]:

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import click
 
+from streams.cli.options import writable_file
+
 
 @click.command(name="simulate")
 @click.option("--scenario", default="demo", show_default=True, help="Scenario name (see --list).")
 @click.option("--seed", default=7, show_default=True, help="Random seed: the same seed gives the same mentions.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file; default standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), callback=writable_file,
+              help="Output file; default standard output.")
 @click.option("--list", "list_only", is_flag=True, help="List the scenarios and exit.")
 def command(scenario: str, seed: int, out: Path | None, list_only: bool) -> None:
     """Write the mentions of a synthetic scenario as JSON lines (the raw-mention import format)."""

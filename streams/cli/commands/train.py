@@ -29,7 +29,10 @@ def command(data: Path, out_dir: Path, mapping: str | None, name: str, seed: int
     from streams.classification.loading import save_sklearn_model
     from streams.io.labelled import read_labelled
 
-    labelled = read_labelled(data, parse_map(mapping))
+    try:
+        labelled = read_labelled(data, parse_map(mapping))
+    except ValueError as exc:  # a missing column or label field: the command line names the wrong thing
+        raise click.UsageError(str(exc)) from None
     classes = sorted({str(label) for label in labelled.labels})
     if len(classes) < 2:
         raise click.ClickException(f"{data}: need at least two sentiment classes, found {classes or 'none'} "
