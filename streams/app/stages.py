@@ -144,12 +144,16 @@ class Stages:
         per brand and batch, not per mention.
         """
         outputs: list[Output] = []
-        decoded: list[EnrichedMention] = []
-        touched: dict[str, dict] = {}
+        received: list[EnrichedMention] = []
         for value, origin in batch:
             enriched = self._decoded("classify", self.codecs.enriched, EnrichedMention, value, origin, outputs)
-            if enriched is None:
-                continue
+            if enriched is not None:
+                received.append(enriched)
+        decoded: list[EnrichedMention] = []
+        touched: dict[str, dict] = {}
+        # In event time within the batch (stable): a brand's mentions reach this topic merged from several
+        # mentions.raw partitions, minutes out of order under a burst or a replay; the backtest sorts them all.
+        for enriched in sorted(received, key=lambda e: e.mention.created_at):
             brand_id = enriched.enrichment.brand_id
             # The first mention of a brand copies the table's state; later ones update that copy in place.
             owned = brand_id in touched
@@ -188,10 +192,12 @@ class Stages:
         touched: dict[str, dict] = {}
         histories: dict[str, dict] = {}
         authors = {} if authors is None else authors
+        received: list[tuple[ClassifiedMention, Origin, bytes]] = []
         for value, origin in batch:
             classified = self._decoded("detect", self.codecs.classified, ClassifiedMention, value, origin, outputs)
-            if classified is None:
-                continue
+            if classified is not None:
+                received.append((classified, origin, value))
+        for classified, origin, value in sorted(received, key=lambda item: item[0].mention.created_at):  # as classify
             brand_id = classified.brand_id
             state = touched[brand_id] if brand_id in touched else states.get(brand_id)
             try:

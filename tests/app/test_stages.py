@@ -95,7 +95,7 @@ def test_a_record_that_breaks_the_detector_is_dead_lettered_not_fatal():
     assert (letter.stage, letter.reason, letter.partition, letter.offset) == ("detect", "processing_error", 2, 9)
 
 
-def test_classify_batches_keep_order_and_dead_letter_only_the_bad_ones():
+def test_classify_batches_keep_event_time_order_and_dead_letter_only_the_bad_ones():
     stages, _ = make_stages()
     mentions = build_scenario("demo")[:4]
     enriched = [stages.enrich(stages.codecs.raw.encode(m.to_record()), Origin("r", 0, i), {})[0].value
@@ -105,7 +105,20 @@ def test_classify_batches_keep_order_and_dead_letter_only_the_bad_ones():
     out = stages.classify(batch, {})
     assert [o.role for o in out].count("dead_letter") == 1
     ids = [stages.codecs.classified.decode(o.value)["mention"]["id"] for o in out if o.role == "classified"]
-    assert ids == [m.id for m in mentions]
+    assert ids == [m.id for m in sorted(mentions, key=lambda m: m.created_at)]
+
+
+def test_a_batch_merged_from_several_partitions_is_judged_in_event_time():
+    """mentions.raw is keyed by mention id: a burst or a replay reaches a brand's stages partition by partition."""
+    stages, _ = make_stages()
+    values = [stages.codecs.raw.encode(m.to_record()) for m in build_scenario("demo")]
+    partitions = [values[p::4] for p in range(4)]
+    merged = [v for chunk in range(0, len(partitions[0]), 40) for part in partitions for v in part[chunk:chunk + 40]]
+    assert merged != values
+    ordered, _, _ = run_pipeline(stages, values, batch=500)
+    stages, _ = make_stages()
+    shuffled, _, _ = run_pipeline(stages, merged, batch=500)
+    assert alerts_of(stages, shuffled) == alerts_of(stages, ordered) != []
 
 
 def test_state_is_written_once_per_brand_and_batch():
