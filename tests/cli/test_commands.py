@@ -133,3 +133,24 @@ def test_train_without_a_label_column_says_how_to_name_it(tmp_path):
     data.write_text("text,sentiment\nAcme is down,negative\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["train", str(data), "--out", str(tmp_path / "model")])
     assert result.exit_code == 2 and "--map label=COLUMN" in result.output
+
+
+def test_a_pretty_printed_payload_without_format_says_which_format(tmp_path, monkeypatch):
+    monkeypatch.setenv("SNOWBALL_BROKER", "127.0.0.1:1")
+    data = tmp_path / "search.json"
+    data.write_text(json.dumps({"data": [{"id": "1", "text": "Acme", "author_id": "2"}]}, indent=2), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(data)])
+    assert result.exit_code == 2 and "--format twitter-v2, mastodon or reddit" in result.output
+
+
+def test_an_unreachable_broker_is_one_line(tmp_path, monkeypatch):
+    from streams.kafka import clients
+
+    def undelivered(producer, topic, records, flush_timeout=30.0):
+        raise clients.DeliveryFailed("1 records still undelivered after 30.0s")
+
+    monkeypatch.setenv("SNOWBALL_BROKER", "127.0.0.1:1")
+    monkeypatch.setattr(clients, "produce_all", undelivered)
+    result = CliRunner().invoke(cli, ["ingest", str(_mentions_file(tmp_path, [GOOD]))])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "broker 127.0.0.1:1: 1 records still undelivered" in result.output

@@ -29,7 +29,7 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     """
     from streams.app import build_codecs
     from streams.io.readers import read_mentions
-    from streams.kafka.clients import make_producer, produce_all
+    from streams.kafka.clients import DeliveryFailed, make_producer, produce_all
     from streams.models import DeadLetter
 
     settings = build_settings(**flags)
@@ -48,6 +48,8 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
         results = list(read_mentions(file, columns if as_csv else None, source_format, now_ms=now_ms))
     except ValueError as exc:  # a mapped column missing from the header: a wrong command line
         raise click.UsageError(str(exc)) from None
+    if file_format == "auto" and not as_csv and len(results) > 1:
+        _refuse_a_single_document(file)
     for result in results:
         if result.mention is not None:
             good.append((result.mention.id.encode(), codecs.raw.encode(result.mention.to_record())))
@@ -57,8 +59,24 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
                             partition=0, offset=result.line, failed_at=now_ms, key=None, value=result.original)
         bad.append((None, codecs.dead_letter.encode(letter.to_record())))
     producer = make_producer(settings.broker)
-    sent = produce_all(producer, settings.topics.raw, good)
-    if bad:
-        produce_all(producer, settings.topics.dead_letter, bad)
+    try:
+        sent = produce_all(producer, settings.topics.raw, good)
+        if bad:
+            produce_all(producer, settings.topics.dead_letter, bad)
+    except DeliveryFailed as exc:
+        raise click.ClickException(f"broker {settings.broker}: {exc} (is it running and reachable?)") from None
     click.echo(f"ingested {sent} mentions into {settings.topics.raw}; {len(bad)} invalid "
                f"{'record' if len(bad) == 1 else 'records'} sent to {settings.topics.dead_letter}", err=True)
+
+
+def _refuse_a_single_document(file: Path) -> None:
+    """A file of several lines that is one JSON document is pretty-printed (an API payload), not JSON lines."""
+    import json
+
+    try:
+        json.loads(file.read_bytes())
+    except ValueError:
+        return  # JSON lines (or not JSON): each bad line goes to the dead-letter topic with its reason
+    raise click.UsageError(f"{file} is one JSON document over several lines, not JSON lines: for an API payload "
+                           f"give its platform (--format twitter-v2, mastodon or reddit); for mentions in the "
+                           f"import format, one per line")
