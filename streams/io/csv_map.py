@@ -14,7 +14,7 @@ kept as is (a top-level key), so callers can carry extra columns such as a gold 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,7 +25,8 @@ def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple
     check_mapping(mapping)
     bad_lines: set[int] = set()
     with open(path, "rb") as handle:
-        reader = csv.DictReader(_strict_lines(handle, bad_lines))
+        lines = CountedLines(_strict_lines(handle, bad_lines))
+        reader = csv.DictReader(lines, strict=True)
         header = reader.fieldnames or []
         missing = sorted(column for column in mapping.values() if column not in header)
         if missing:
@@ -33,17 +34,22 @@ def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple
             hint = "; it looks like JSON lines, which need no --map" if looks_json else ""
             raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)}){hint}")
         while True:
-            first = reader.line_num + 1
+            first = lines.count + 1
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield reader.line_num, ValueError(f"unreadable CSV row: {exc}")
+                yield lines.count, InvalidMention("unreadable_row", row_error(exc, first, lines.count))
                 continue
-            if bad_lines and any(n in bad_lines for n in range(first, reader.line_num + 1)):
+            last = lines.count
+            if bad_lines and any(n in bad_lines for n in range(first, last + 1)):
                 # Latin-1 and other encodings are refused, as ingest refuses them, not read as U+FFFD.
-                yield reader.line_num, InvalidMention("invalid_utf8", f"line {first}: not UTF-8")
+                yield last, InvalidMention("invalid_utf8", f"line {first}: not UTF-8")
+                continue
+            unclosed = unclosed_quote(row, first, last)
+            if unclosed:
+                yield last, InvalidMention("unreadable_row", unclosed)
                 continue
             obj: dict[str, Any] = {}
             for field, column in mapping.items():
@@ -55,7 +61,45 @@ def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple
                 for parent in parents:
                     target = target.setdefault(parent, {})
                 target[leaf] = value
-            yield reader.line_num, obj
+            yield last, obj
+
+
+class CountedLines:
+    """The lines of an iterable, counting how many the CSV reader took (its own ``line_num`` lags on errors)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.count = 0
+
+    def __iter__(self) -> CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.count += 1
+        return line
+
+
+def row_error(exc: csv.Error, first: int, last: int) -> str:
+    """What a CSV reader error means for the user, with the lines it concerns."""
+    if "unexpected end of data" in str(exc):  # strict mode: the file ended inside a quoted field
+        return (f"a quote opened on line {first} is not closed: lines {first}-{last} (the end of the file) "
+                f"were read into it and are lost")
+    return f"line {first}{f'-{last}' if last > first else ''}: unreadable CSV row: {exc}"
+
+
+def unclosed_quote(row: dict[str | None, Any], first: int, last: int) -> str | None:
+    """Why a row read over several lines is a quote left open, or None.
+
+    A quote that never closes takes every line after it, up to the next lone quote or the end of the file,
+    into one field: the row that comes out is short of columns. Said with its lines, so the lines it swallowed
+    are not lost without a word.
+    """
+    if last <= first or None not in row.values():
+        return None
+    present = sum(value is not None for key, value in row.items() if key is not None)
+    return (f"lines {first}-{last} read as one row with {present} of {len(row) - (None in row)} columns: "
+            f"a quote opened on line {first} is not closed (the {last - first} lines after it are in this row)")
 
 
 def check_mapping(mapping: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from streams.io.csv_map import CountedLines, row_error, unclosed_quote
 from streams.models import Sentiment
 
 _LABEL_NAMES = {
@@ -54,20 +55,23 @@ def read_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dic
 
 
 def _csv_rows(path: Path, handle: IO[str], delimiter: str, mapping: dict[str, str]) -> Iterator[dict[str, object]]:
-    reader = csv.DictReader(handle, delimiter=delimiter)
+    lines = CountedLines(handle)
+    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
     header = reader.fieldnames or []
     missing = sorted(column for column in mapping.values() if column not in header)
     if missing:
         raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)})")
     while True:
+        first = lines.count + 1
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:  # a field over the csv module's size limit, a NUL byte...
-            yield {UNREADABLE: f"unreadable row: {exc}"}
+        except csv.Error as exc:  # a quote left open, a field over the csv module's size limit, a NUL byte...
+            yield {UNREADABLE: row_error(exc, first, lines.count)}
             continue
-        yield row
+        unclosed = unclosed_quote(row, first, lines.count)
+        yield {UNREADABLE: unclosed} if unclosed else row
 
 
 def read_labelled(path: Path, mapping: dict[str, str] | None = None) -> LabelledTexts:

@@ -101,3 +101,41 @@ def test_platform_payload_files_become_mentions(fmt):
     assert files, f"no example payload for {fmt}"
     results = list(read_mentions(files[0], source_format=fmt, now_ms=NOW))
     assert results and all(r.mention is not None for r in results), [str(r.error) for r in results if r.error]
+
+
+def test_a_quote_left_open_is_one_invalid_row_that_names_the_lines_it_took(tmp_path):
+    path = tmp_path / "export.csv"
+    rows = [f"{i},Acme down {i},2015-02-24 11:3{i}:00 -0800" for i in range(6)]
+    rows[2] = '2,"Acme down 2,2015-02-24 11:32:00 -0800'
+    path.write_text("tweet_id,body,when\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    results = list(read_mentions(path, COLUMNS, now_ms=NOW))
+    assert [r.mention.id for r in results if r.mention] == ["0", "1"]
+    error = results[-1].error
+    assert error.reason == "unreadable_row" and "quote opened on line 4 is not closed: lines 4-7" in error.detail
+
+
+def test_a_quote_in_the_last_column_left_open_is_reported_too(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('tweet_id,when,body\n1,2015-02-24 11:31:00 -0800,"open\n2,2015-02-24 11:32:00 -0800,x\n',
+                    encoding="utf-8")
+    [result] = list(read_mentions(path, COLUMNS, now_ms=NOW))
+    assert result.line == 3 and "quote opened on line 2 is not closed" in result.error.detail
+
+
+def test_a_malformed_quote_is_one_unreadable_row_and_the_next_rows_are_read(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('tweet_id,body,when\n1,"Acme"down,2015-02-24 11:31:00 -0800\n'
+                    '2,Acme,2015-02-24 11:32:00 -0800\n', encoding="utf-8")
+    results = list(read_mentions(path, COLUMNS, now_ms=NOW))
+    assert results[0].error.reason == "unreadable_row" and "line 2: unreadable CSV row" in results[0].error.detail
+    assert results[1].mention.id == "2"
+
+
+def test_texts_to_classify_say_where_a_quote_was_left_open(tmp_path):
+    from streams.io.texts import read_texts
+
+    path = tmp_path / "texts.csv"
+    path.write_text('text\nfine\n"open\nswallowed\n', encoding="utf-8")
+    items = list(read_texts(path, {"text": "text"}))
+    assert items[0].text == "fine" and len(items) == 2
+    assert "quote opened on line 3 is not closed: lines 3-4" in items[1].error
