@@ -14,6 +14,7 @@ kept as is (a top-level key), so callers can carry extra columns such as a gold 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -24,10 +25,16 @@ from streams.models import InvalidMention
 def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, Any] | ValueError]]:
     check_mapping(mapping)
     bad_lines: set[int] = set()
+    delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
     with open(path, "rb") as handle:
         lines = CountedLines(_strict_lines(handle, bad_lines))
-        reader = csv.DictReader(lines, strict=True)
-        header = reader.fieldnames or []
+        reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
+        try:
+            header = reader.fieldnames or []
+        except csv.Error as exc:
+            raise ValueError(f"{path}: unreadable header: {exc}") from None
+        if not header:
+            raise ValueError(f"{path}: empty file, no header row")
         missing = sorted(column for column in mapping.values() if column not in header)
         if missing:
             looks_json = bool(header) and header[0].lstrip().startswith(("{", "["))
@@ -116,7 +123,11 @@ def check_mapping(mapping: dict[str, str]) -> None:
 def _strict_lines(handle: IO[bytes], bad_lines: set[int]) -> Iterator[str]:
     """Text lines of a byte stream: strict UTF-8 (a byte-order mark dropped); a line that is not UTF-8 is read
     with replacement characters, so the CSV reader keeps its place, and its number goes into ``bad_lines``."""
-    for number, raw in enumerate(handle, start=1):
+    # Lines end at \n, \r\n or a lone \r (old Mac exports), as the csv module wants them: split on a Latin-1
+    # view, which maps each byte to one character, so every line is its bytes back (no UTF-8 sequence
+    # holds a \r or \n byte).
+    for number, text in enumerate(io.TextIOWrapper(handle, encoding="latin-1", newline=""), start=1):
+        raw = text.encode("latin-1")
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:

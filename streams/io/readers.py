@@ -21,7 +21,7 @@ class ReadResult:
     line: int
     mention: RawMention | None
     error: InvalidMention | None
-    original: bytes | None = None
+    original: bytes | None = None  # the record as read, for its dead letter (always set on an error)
     label: Any = None  # the value of the record's ``label_column``, when one was asked for (a gold label)
 
 
@@ -48,6 +48,8 @@ def _read_jsonl(path: Path, now_ms: int | None, label_column: str | None = None)
             if not line.strip():
                 continue
             original = line.rstrip(b"\r\n")
+            if line_no == 1 and original.startswith(b"\xef\xbb\xbf"):
+                original = original[3:]  # a byte-order mark, as editors on Windows write one
             if label_column is None:
                 try:
                     yield ReadResult(line_no, parse_raw_mention_json(original, now_ms=now_ms), None, original)
@@ -113,8 +115,7 @@ def _read_payloads(path: Path, source_format: str, now_ms: int | None) -> Iterat
 
 
 def _validated(line_no: int, obj: dict[str, Any], now_ms: int | None) -> ReadResult:
-    original = json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8")
     try:
-        return ReadResult(line_no, parse_raw_mention(obj, now_ms=now_ms), None, original)
-    except InvalidMention as exc:
-        return ReadResult(line_no, None, exc, original)
+        return ReadResult(line_no, parse_raw_mention(obj, now_ms=now_ms), None)
+    except InvalidMention as exc:  # only a dead letter needs the record's bytes
+        return ReadResult(line_no, None, exc, json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8"))

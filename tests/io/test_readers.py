@@ -139,3 +139,34 @@ def test_texts_to_classify_say_where_a_quote_was_left_open(tmp_path):
     items = list(read_texts(path, {"text": "text"}))
     assert items[0].text == "fine" and len(items) == 2
     assert "quote opened on line 3 is not closed: lines 3-4" in items[1].error
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_csv_lines_may_end_the_unix_windows_or_old_mac_way(tmp_path, newline):
+    path = tmp_path / "export.csv"
+    rows = ["tweet_id,body,when", "1,Acme down,2015-02-24 11:31:00 -0800", '2,"two\nlines",2015-02-24 11:32:00 -0800']
+    path.write_bytes(newline.join(rows).encode() + newline.encode())
+    results = list(read_mentions(path, COLUMNS, now_ms=NOW))
+    assert [r.mention.id for r in results] == ["1", "2"] and results[1].mention.text == "two\nlines"
+
+
+def test_tsv_is_read_with_tabs(tmp_path):
+    path = tmp_path / "export.tsv"
+    path.write_text("tweet_id\tbody\twhen\n1\tAcme, down\t2015-02-24 11:31:00 -0800\n", encoding="utf-8")
+    [result] = list(read_mentions(path, COLUMNS, now_ms=NOW))
+    assert result.mention.text == "Acme, down"
+
+
+def test_an_empty_csv_file_says_it_is_empty(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match="empty file"):
+        list(read_mentions(path, COLUMNS))
+
+
+def test_a_byte_order_mark_does_not_cost_the_first_json_line(tmp_path):
+    path = tmp_path / "m.jsonl"
+    good = {"id": "1", "source": "twitter", "text": "Acme", "created_at": NOW - 1000}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(good).encode() + b"\n")
+    [result] = list(read_mentions(path, now_ms=NOW))
+    assert result.mention is not None and result.mention.id == "1"
