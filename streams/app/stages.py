@@ -153,7 +153,7 @@ class Stages:
         touched: dict[str, dict] = {}
         # In event time within the batch (stable): a brand's mentions reach this topic merged from several
         # mentions.raw partitions, minutes out of order under a burst or a replay; the backtest sorts them all.
-        for enriched in sorted(received, key=lambda e: e.mention.created_at):
+        for enriched in sorted(received, key=lambda e: e.mention.event_order):
             brand_id = enriched.enrichment.brand_id
             # The first mention of a brand copies the table's state; later ones update that copy in place.
             owned = brand_id in touched
@@ -197,7 +197,7 @@ class Stages:
             classified = self._decoded("detect", self.codecs.classified, ClassifiedMention, value, origin, outputs)
             if classified is not None:
                 received.append((classified, origin, value))
-        for classified, origin, value in sorted(received, key=lambda item: item[0].mention.created_at):  # as classify
+        for classified, origin, value in sorted(received, key=lambda item: item[0].mention.event_order):  # as classify
             brand_id = classified.brand_id
             state = touched[brand_id] if brand_id in touched else states.get(brand_id)
             try:

@@ -69,7 +69,7 @@ def load_mentions(path: Path, mapping: dict[str, str] | None = None, sentiment_c
     from streams.io.readers import read_mentions
 
     if not mapping and path.suffix.lower() in (".csv", ".tsv"):
-        raise ValueError(f"{path}: CSV input needs --map FIELD=COLUMN,... (at least id, text and created_at)")
+        raise ValueError(f"{path}: CSV or TSV input needs --map FIELD=COLUMN,... (at least id, text and created_at)")
     counts = counts if counts is not None else Counter()
     out = []
     for result in read_mentions(path, mapping or None, None, label_column=sentiment_column):
@@ -116,7 +116,7 @@ def classify(mentions: list[tuple[RawMention, Sentiment | None]], brands_file: P
                 counts["unclassified"] += 1
                 continue
             out.append(ClassifiedMention(e.mention, e.enrichment, classification))
-    out.sort(key=lambda cm: cm.mention.created_at)
+    out.sort(key=lambda cm: cm.mention.event_order)
     counts["classified"] += len(out)
     return out
 
@@ -128,7 +128,7 @@ def with_brand_context(enriched: list, golds: list, by_time: bool = True) -> tup
 
     order = list(range(len(enriched)))
     if by_time:
-        order.sort(key=lambda i: enriched[i].mention.created_at)
+        order.sort(key=lambda i: enriched[i].mention.event_order)
     contexts: dict[str, Any] = {}
     out = []
     for i in order:

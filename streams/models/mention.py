@@ -52,6 +52,12 @@ class RawMention:
     engagement: Engagement = field(default_factory=Engagement)
     from_brand_account: bool = False
 
+    @property
+    def event_order(self) -> tuple[int, str]:
+        """The mention's place in an event-time replay: by ``created_at``, ties by id, so that neither the merge
+        of partitions (live) nor the order of a file (backtest) decides which of two same-time mentions is first."""
+        return self.created_at, self.id
+
     def to_record(self) -> dict[str, Any]:
         record = shallow_record(self)
         record["author"] = shallow_record(self.author) if self.author is not None else None

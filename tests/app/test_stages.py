@@ -121,6 +121,24 @@ def test_a_batch_merged_from_several_partitions_is_judged_in_event_time():
     assert alerts_of(stages, shuffled) == alerts_of(stages, ordered) != []
 
 
+def test_mentions_of_the_same_time_are_taken_by_id_whatever_their_arrival():
+    """Two copies posted in the same millisecond: which one is the near-duplicate must not depend on the merge."""
+    stages, _ = make_stages()
+    first, second = build_scenario("demo")[:2]
+    same = [dataclasses.replace(m, created_at=first.created_at, text="Acme panne fibre depuis trois jours, remboursez")
+            for m in (first, second)]
+    enriched = [stages.enrich(stages.codecs.raw.encode(m.to_record()), Origin("r", 0, i), {})[0].value
+                for i, m in enumerate(same)]
+
+    def classified(values):
+        out = stages.classify([(v, Origin("e", 0, i)) for i, v in enumerate(values)], {})
+        return [stages.codecs.classified.decode(o.value) for o in out]
+
+    forward, backward = classified(enriched), classified(enriched[::-1])
+    assert forward == backward
+    assert [r["mention"]["id"] for r in forward] == sorted(m.id for m in same)
+
+
 def test_state_is_written_once_per_brand_and_batch():
     """One changelog record per brand and batch, not per mention."""
     stages, _ = make_stages()
