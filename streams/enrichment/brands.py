@@ -153,8 +153,8 @@ def _brand_from_entry(entry: dict[str, Any]) -> Brand:
         ambiguous=ambiguous,
         context=_strings(entry.get("context"), f"{bid}.context"),
     )
-    if not any(fold(term).strip() for term in (*brand.names, *brand.aliases, *brand.handles, *brand.hashtags)):
-        raise ValueError(f"brand {bid} needs at least one non-empty name, alias, handle or hashtag")
+    if not any(fold(term).strip() for term in brand.terms):  # nothing to match it by: no mention would be its
+        raise ValueError(f"brand {bid} needs at least one non-empty name, alias, handle, hashtag or product")
     return brand
 
 

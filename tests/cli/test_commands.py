@@ -78,7 +78,7 @@ def test_a_bad_brands_file_is_one_line_naming_it(tmp_path):
     data = _mentions_file(tmp_path, [GOOD])
     result = CliRunner().invoke(cli, ["backtest", str(data), "--brands", str(brands), "--out",
                                       str(tmp_path / "a.jsonl")])
-    assert result.exit_code != 0 and "Traceback" not in result.output and result.exception is not None
+    assert result.exit_code == 1 and "Traceback" not in result.output and "Usage:" not in result.output
     assert str(brands) in result.output and "unknown key handels" in result.output
 
 
@@ -92,14 +92,27 @@ def test_backtest_says_which_records_were_invalid_and_why(tmp_path):
     data = _mentions_file(tmp_path, [GOOD, "not json", '{"id": "2", "text": "no time"}', "[1]"])
     result = CliRunner().invoke(cli, ["backtest", str(data), "--out", str(tmp_path / "a.jsonl")])
     assert result.exit_code == 0, result.output
-    assert "1 valid mentions read, 3 invalid records (1 missing_field, 1 not_an_object, 1 not_json)" in result.output
+    assert "1 valid mention read, 3 invalid records (1 missing_field, 1 not_an_object, 1 not_json)" in result.output
     assert f"{data}:2: not_json:" in result.output and f"{data}:4: not_an_object:" in result.output
 
 
-def test_a_file_of_only_invalid_records_is_a_warning(tmp_path):
+def test_a_file_of_only_invalid_records_fails_after_writing_empty_outputs(tmp_path):
     data = _mentions_file(tmp_path, ["not json"])
     result = CliRunner().invoke(cli, ["backtest", str(data), "--out", str(tmp_path / "a.jsonl")])
-    assert result.exit_code == 0 and f"warning: no valid mention in {data}" in result.output
+    assert result.exit_code == 1 and f"no valid mention in {data}" in result.output
+    assert (tmp_path / "a.jsonl").read_text() == ""
+
+
+@pytest.mark.parametrize("command", [
+    ["simulate", "--out"],
+    ["classify", "FILE", "--out"],
+    ["backtest", "FILE", "--out", "OUT/a.jsonl", "--report"],
+])
+def test_every_output_file_is_checked_before_any_work(command, tmp_path):
+    data = _mentions_file(tmp_path, [GOOD])
+    args = [str(data) if a == "FILE" else a.replace("OUT", str(tmp_path)) for a in command]
+    result = CliRunner().invoke(cli, [*args, str(tmp_path / "missing" / "out")])
+    assert result.exit_code == 2 and "no directory" in result.output
 
 
 def test_classify_with_a_broken_model_directory_is_one_line(tmp_path):

@@ -121,6 +121,12 @@ def test_bad_brands_file_is_refused_with_a_clear_error(tmp_path, body, error):
     assert str(path) in str(caught.value)
 
 
+def test_a_brand_known_by_its_products_alone_is_a_brand(tmp_path):
+    path = tmp_path / "brands.yaml"
+    path.write_text("brands:\n  - id: w\n    products: [Widgetron]\n", encoding="utf-8")
+    assert BrandCatalog.from_yaml(path).match("my Widgetron broke again") == ["w"]
+
+
 def test_a_missing_or_binary_brands_file_is_a_brands_file_error(tmp_path):
     with pytest.raises(BrandsFileError, match="No such file"):
         BrandCatalog.from_yaml(tmp_path / "nope.yaml")

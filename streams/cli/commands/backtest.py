@@ -34,6 +34,7 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
     from streams.backtest.report import write_report
     from streams.backtest.runner import run_backtest, write_alerts
     from streams.backtest.summary import as_text, summarise
+    from streams.errors import ConfigError
     from streams.settings import Settings
 
     mapping = parse_map(map_spec)
@@ -43,16 +44,19 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
     try:
         result = run_backtest(file, brands, mapping or None, sentiment_column, model_dir, config=config,
                               workers=workers)
-    except ValueError as exc:
+    except ConfigError:
+        raise  # a brands file or model that cannot be used: one line, exit 1 (streams.cli.main)
+    except ValueError as exc:  # the file or --map given does not fit: a wrong command line
         raise click.UsageError(str(exc)) from None
     count = write_alerts(result.alerts, out)
     if report:
         write_report(result, report, title=f"Snowball backtest of {file.name}")
     stats = result.detector_totals()
     reasons = ", ".join(f"{n} {reason}" for reason, n in result.invalid_reasons.items())
-    invalid = f"{result.invalid} invalid records{f' ({reasons})' if reasons else ''}"
+    invalid = f"{result.invalid} invalid record{'' if result.invalid == 1 else 's'}{f' ({reasons})' if reasons else ''}"
+    read = result.counts["read"]
     click.echo(
-        f"{result.counts['read']} valid mentions read, {invalid}, "
+        f"{read} valid mention{'' if read == 1 else 's'} read, {invalid}, "
         f"{result.counts['unmatched']} matching no brand; {result.detected} brand mentions classified (one per "
         f"brand a mention names); detection {result.mentions_per_second:,.0f} mentions/s"
         f"{f' in {result.processes} processes' if result.processes > 1 else ''}; "
@@ -62,6 +66,6 @@ def command(file: Path, map_spec: str | None, brands_file: Path | None, sentimen
         click.echo(f"  {problem}", err=True)
     if result.invalid > len(result.problems):
         click.echo(f"  ... and {result.invalid - len(result.problems)} more invalid records", err=True)
-    if not result.counts["read"]:
-        click.echo(f"warning: no valid mention in {file}", err=True)
     click.echo(as_text(summarise(result)), err=True)
+    if not read:  # the outputs are written (empty) all the same, so a pipeline that reads them does not break
+        raise click.ClickException(f"no valid mention in {file}")
