@@ -167,3 +167,27 @@ def test_an_unreachable_broker_is_one_line(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["ingest", str(_mentions_file(tmp_path, [GOOD]))])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "broker 127.0.0.1:1: 1 records still undelivered" in result.output
+
+
+def test_ingest_produces_a_file_in_event_time_order(tmp_path, monkeypatch):
+    """Exports often run newest first; produced as they come, the worker would leave most of them out as late."""
+    from streams.app import build_codecs
+    from streams.kafka import clients
+    from streams.settings import Settings
+
+    sent: dict[str, list] = {}
+
+    def capture(producer, topic, records, flush_timeout=30.0):
+        sent[topic] = list(records)
+        return len(sent[topic])
+
+    monkeypatch.setenv("SNOWBALL_BROKER", "127.0.0.1:1")
+    monkeypatch.setattr(clients, "produce_all", capture)
+    monkeypatch.setattr(clients, "make_producer", lambda bootstrap: None)
+    newest_first = [json.dumps({"id": f"m{i}", "source": "twitter", "text": "Acme", "author": {"id": "a"},
+                                "created_at": f"2026-03-02T10:{59 - i:02d}:00Z"}) for i in range(30)]
+    result = CliRunner().invoke(cli, ["ingest", str(_mentions_file(tmp_path, newest_first))])
+    assert result.exit_code == 0, result.output
+    codec = build_codecs(Settings()).raw
+    times = [codec.decode(value)["created_at"] for _, value in sent["mentions.raw"]]
+    assert len(times) == 30 and times == sorted(times)

@@ -21,7 +21,8 @@ FORMATS = ["auto", "jsonl", "csv", "twitter-v2", "mastodon", "reddit"]
               help="jsonl: the import format; csv: with --map; twitter-v2, mastodon, reddit: API payloads "
                    "(one per line, or one document); auto: csv with --map or a .csv name, else jsonl.")
 def command(file: Path, mapping: str | None, file_format: str, **flags: object) -> None:
-    """Validate each mention of FILE and produce it to the raw topic, keyed by mention id.
+    """Validate each mention of FILE and produce it to the raw topic, keyed by mention id, in event-time order
+    (by created_at, whatever the file's order: the worker judges history as it happened).
 
     Records that are not valid mentions are reported with their line number and sent to the
     dead-letter topic (stage "ingest") with the reason and their original bytes: nothing is
@@ -42,7 +43,6 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     source_format = file_format if file_format not in ("auto", "jsonl", "csv") else None
     codecs = build_codecs(settings)
     now_ms = int(time.time() * 1000)
-    good: list[tuple[bytes, bytes]] = []
     bad: list[tuple[bytes | None, bytes]] = []
     try:
         results = list(read_mentions(file, columns if as_csv else None, source_format, now_ms=now_ms))
@@ -50,9 +50,13 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
         raise click.UsageError(str(exc)) from None
     if file_format == "auto" and not as_csv and len(results) > 1:
         _refuse_a_single_document(file)
+    mentions = [result.mention for result in results if result.mention is not None]
+    # A file is history: produced in event time (exports often run newest first), the worker sees it as it
+    # happened, not as late mentions it leaves out.
+    mentions.sort(key=lambda mention: mention.event_order)
+    good = [(mention.id.encode(), codecs.raw.encode(mention.to_record())) for mention in mentions]
     for result in results:
         if result.mention is not None:
-            good.append((result.mention.id.encode(), codecs.raw.encode(result.mention.to_record())))
             continue
         click.echo(f"{file}:{result.line}: {result.error}", err=True)
         letter = DeadLetter(stage="ingest", reason=result.error.reason, error=str(result.error), topic=str(file),
