@@ -54,10 +54,6 @@ def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple
                 # Latin-1 and other encodings are refused, as ingest refuses them, not read as U+FFFD.
                 yield last, InvalidMention("invalid_utf8", f"line {first}: not UTF-8")
                 continue
-            unclosed = unclosed_quote(row, first, last)
-            if unclosed:
-                yield last, InvalidMention("unreadable_row", unclosed)
-                continue
             obj: dict[str, Any] = {}
             for field, column in mapping.items():
                 value = row.get(column)
@@ -88,25 +84,17 @@ class CountedLines:
 
 
 def row_error(exc: csv.Error, first: int, last: int) -> str:
-    """What a CSV reader error means for the user, with the lines it concerns."""
-    if "unexpected end of data" in str(exc):  # strict mode: the file ended inside a quoted field
-        return (f"a quote opened on line {first} is not closed: lines {first}-{last} (the end of the file) "
-                f"were read into it and are lost")
-    return f"line {first}{f'-{last}' if last > first else ''}: unreadable CSV row: {exc}"
+    """What a CSV reader error means for the user, with the lines it concerns.
 
-
-def unclosed_quote(row: dict[str | None, Any], first: int, last: int) -> str | None:
-    """Why a row read over several lines is a quote left open, or None.
-
-    A quote that never closes takes every line after it, up to the next lone quote or the end of the file,
-    into one field: the row that comes out is short of columns. Said with its lines, so the lines it swallowed
-    are not lost without a word.
+    In strict mode a quote left open ends in an error: at the end of the file, at the next quote (a delimiter
+    expected after it) or at the field size limit; the lines it took in are named, as they are lost with it.
     """
-    if last <= first or None not in row.values():
-        return None
-    present = sum(value is not None for key, value in row.items() if key is not None)
-    return (f"lines {first}-{last} read as one row with {present} of {len(row) - (None in row)} columns: "
-            f"a quote opened on line {first} is not closed (the {last - first} lines after it are in this row)")
+    lines = f"line {first}" if last <= first else f"lines {first}-{last}"
+    if "unexpected end of data" in str(exc):
+        return f"a quote opened on line {first} is not closed: {lines}, to the end of the file, were read into it"
+    if last > first:
+        return f"{lines}: unreadable CSV row ({exc}): a quote opened on line {first} may not be closed"
+    return f"{lines}: unreadable CSV row: {exc}"
 
 
 def check_mapping(mapping: dict[str, str]) -> None:
@@ -123,11 +111,7 @@ def check_mapping(mapping: dict[str, str]) -> None:
 def _strict_lines(handle: IO[bytes], bad_lines: set[int]) -> Iterator[str]:
     """Text lines of a byte stream: strict UTF-8 (a byte-order mark dropped); a line that is not UTF-8 is read
     with replacement characters, so the CSV reader keeps its place, and its number goes into ``bad_lines``."""
-    # Lines end at \n, \r\n or a lone \r (old Mac exports), as the csv module wants them: split on a Latin-1
-    # view, which maps each byte to one character, so every line is its bytes back (no UTF-8 sequence
-    # holds a \r or \n byte).
-    for number, text in enumerate(io.TextIOWrapper(handle, encoding="latin-1", newline=""), start=1):
-        raw = text.encode("latin-1")
+    for number, raw in enumerate(_byte_lines(handle), start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -135,3 +119,20 @@ def _strict_lines(handle: IO[bytes], bad_lines: set[int]) -> Iterator[str]:
         except UnicodeDecodeError:
             bad_lines.add(number)
             yield raw.decode("utf-8", errors="replace")
+
+
+def _byte_lines(handle: IO[bytes]) -> Iterator[bytes]:
+    """Lines ending at \n (or \r\n); in a file whose lines end at a lone \r (old Mac exports), at \r.
+
+    Which one is decided once, by the endings the file's start has most of: in a file of \n lines, a \r is
+    text, as editors and ``wc -l`` count it. The \r split goes through a Latin-1 view, which maps each byte to
+    one character, so every line is its bytes back (no UTF-8 sequence holds a \r or \n byte).
+    """
+    head = handle.read(1 << 16)
+    handle.seek(0)
+    crlf = head.count(b"\r\n")
+    if head.count(b"\r") - crlf <= head.count(b"\n"):
+        yield from handle
+        return
+    for text in io.TextIOWrapper(handle, encoding="latin-1", newline="\r"):
+        yield text.encode("latin-1")

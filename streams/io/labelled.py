@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from streams.io.csv_map import CountedLines, row_error, unclosed_quote
+from streams.io.csv_map import CountedLines, row_error
 from streams.models import Sentiment
 
 _LABEL_NAMES = {
@@ -33,6 +33,7 @@ class LabelledTexts:
 
 
 UNREADABLE = "__unreadable__"  # the key of a row the CSV reader could not read, with the reason
+LINE = "__line__"  # the line a row ends on (a CSV row may span several)
 
 
 def read_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dict[str, object]]:
@@ -43,10 +44,12 @@ def read_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dic
     """
     mapping = mapping or {}
     suffix = path.suffix.lower()
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+    # utf-8-sig: a byte-order mark (Excel, Windows editors) would otherwise become part of the first column's name
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         if suffix in (".jsonl", ".json", ".ndjson"):
             rows: Iterator[dict[str, object]] = (
-                obj for line in handle if line.strip() and isinstance(obj := _json_or_none(line), dict)
+                {**obj, LINE: number} for number, line in enumerate(handle, start=1)
+                if line.strip() and isinstance(obj := _json_or_none(line), dict)
             )
         else:
             rows = _csv_rows(path, handle, "\t" if suffix == ".tsv" else ",", mapping)
@@ -57,7 +60,10 @@ def read_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dic
 def _csv_rows(path: Path, handle: IO[str], delimiter: str, mapping: dict[str, str]) -> Iterator[dict[str, object]]:
     lines = CountedLines(handle)
     reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ValueError(f"{path}: unreadable header: {exc}") from None
     missing = sorted(column for column in mapping.values() if column not in header)
     if missing:
         raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)})")
@@ -68,17 +74,16 @@ def _csv_rows(path: Path, handle: IO[str], delimiter: str, mapping: dict[str, st
         except StopIteration:
             return
         except csv.Error as exc:  # a quote left open, a field over the csv module's size limit, a NUL byte...
-            yield {UNREADABLE: row_error(exc, first, lines.count)}
+            yield {UNREADABLE: row_error(exc, first, lines.count), LINE: lines.count}
             continue
-        unclosed = unclosed_quote(row, first, lines.count)
-        yield {UNREADABLE: unclosed} if unclosed else row
+        yield {**row, LINE: lines.count}
 
 
 def read_labelled(path: Path, mapping: dict[str, str] | None = None) -> LabelledTexts:
     """Texts and sentiment labels from the ``text`` and ``label`` fields (rename columns with ``mapping``)."""
     rows = list(read_rows(path, mapping))
     if rows and not any("label" in row for row in rows):
-        fields = sorted({str(k) for row in rows[:100] for k in row if k != UNREADABLE})
+        fields = sorted({str(k) for row in rows[:100] for k in row if k not in (UNREADABLE, LINE)})
         raise ValueError(f"{path}: no label field or column (found: {', '.join(fields)}); name it with "
                          f"--map label=COLUMN")
     raw = [(row.get("text"), str(row.get("label", "")).strip()) for row in rows]

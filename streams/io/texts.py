@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from streams.io.labelled import UNREADABLE, read_rows
+from streams.io.labelled import LINE, UNREADABLE, read_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +23,10 @@ def read_texts(path: Path, mapping: dict[str, str] | None = None) -> Iterator[Te
     if mapping:
         if "text" not in mapping:
             raise ValueError("--map needs text=COLUMN")
-        # Line 1 is the header row.
-        for line, row in enumerate(read_rows(path, mapping), start=2):
-            yield _item(line, row)
+        for row in read_rows(path, mapping):
+            yield _item(int(row[LINE]), row)  # type: ignore[call-overload]
         return
-    with open(path, encoding="utf-8", errors="replace") as handle:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
         for line, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue

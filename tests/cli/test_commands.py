@@ -191,3 +191,18 @@ def test_ingest_produces_a_file_in_event_time_order(tmp_path, monkeypatch):
     codec = build_codecs(Settings()).raw
     times = [codec.decode(value)["created_at"] for _, value in sent["mentions.raw"]]
     assert len(times) == 30 and times == sorted(times)
+
+
+def test_a_csv_header_the_reader_cannot_read_is_a_usage_error(tmp_path):
+    data = tmp_path / "h.csv"
+    data.write_text('"text" ,label\nfine,positive\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["classify", str(data), "--map", "text=text"])
+    assert result.exit_code == 2 and "unreadable header" in result.output
+
+
+def test_ingest_reads_a_tsv_file_as_a_table_that_needs_a_map(tmp_path, monkeypatch):
+    monkeypatch.setenv("SNOWBALL_BROKER", "127.0.0.1:1")
+    data = tmp_path / "m.tsv"
+    data.write_text("id\ttext\n1\tAcme\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(data)])
+    assert result.exit_code == 2 and "CSV input needs --map" in result.output

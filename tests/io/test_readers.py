@@ -170,3 +170,32 @@ def test_a_byte_order_mark_does_not_cost_the_first_json_line(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(good).encode() + b"\n")
     [result] = list(read_mentions(path, now_ms=NOW))
     assert result.mention is not None and result.mention.id == "1"
+
+
+def test_a_multiline_row_without_its_empty_last_column_is_a_good_row(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'tweet_id,body,when,lang\r\n1,"Acme is down\r\nagain",2015-02-24 11:31:00 -0800\r\n')
+    [result] = list(read_mentions(path, COLUMNS, now_ms=NOW))
+    assert result.mention is not None and result.mention.text == "Acme is down\r\nagain"
+
+
+def test_a_carriage_return_inside_a_field_of_a_unix_file_is_text_not_a_line(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'tweet_id,body,when\n1,"a\rb",2015-02-24 11:31:00 -0800\n2,"x"y,2015-02-24 11:32:00 -0800\n')
+    results = list(read_mentions(path, COLUMNS, now_ms=NOW))
+    assert results[0].mention.text == "a\rb"
+    assert results[1].line == 3 and results[1].error.detail.startswith("line 3:")
+
+
+def test_labelled_rows_keep_their_lines_and_lose_no_column_to_a_byte_order_mark(tmp_path):
+    from streams.io.labelled import read_labelled
+    from streams.io.texts import read_texts
+
+    path = tmp_path / "labelled.csv"
+    path.write_bytes(b'\xef\xbb\xbftext,label\n"two\nlines",negative\nfine,positive\n')
+    labelled = read_labelled(path)
+    assert labelled.texts == ["two\nlines", "fine"] and labelled.skipped == 0
+    assert [item.line for item in read_texts(path, {"text": "text"})] == [3, 4]
+    jsonl = tmp_path / "labelled.jsonl"
+    jsonl.write_bytes(b'\xef\xbb\xbf{"text": "Acme down", "label": "negative"}\n{"text": "ok", "label": "positive"}\n')
+    assert read_labelled(jsonl).texts == ["Acme down", "ok"]

@@ -37,7 +37,8 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     if not settings.broker:
         raise click.UsageError("ingest needs a broker: --broker HOST:PORT or SNOWBALL_BROKER")
     columns = parse_map(mapping)
-    as_csv = file_format == "csv" or (file_format == "auto" and (bool(columns) or file.suffix.lower() == ".csv"))
+    tabular = file.suffix.lower() in (".csv", ".tsv")
+    as_csv = file_format == "csv" or (file_format == "auto" and (bool(columns) or tabular))
     if as_csv and not columns:
         raise click.UsageError("CSV input needs --map FIELD=COLUMN,... (at least id, text and created_at)")
     source_format = file_format if file_format not in ("auto", "jsonl", "csv") else None
