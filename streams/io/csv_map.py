@@ -27,29 +27,10 @@ def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple
     bad_lines: set[int] = set()
     delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
     with open(path, "rb") as handle:
-        lines = CountedLines(_strict_lines(handle, bad_lines))
-        reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
-        try:
-            header = reader.fieldnames or []
-        except csv.Error as exc:
-            raise ValueError(f"{path}: unreadable header: {exc}") from None
-        if not header:
-            raise ValueError(f"{path}: empty file, no header row")
-        missing = sorted(column for column in mapping.values() if column not in header)
-        if missing:
-            looks_json = bool(header) and header[0].lstrip().startswith(("{", "["))
-            hint = "; it looks like JSON lines, which need no --map" if looks_json else ""
-            raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)}){hint}")
-        while True:
-            first = lines.count + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield lines.count, InvalidMention("unreadable_row", row_error(exc, first, lines.count))
+        for first, last, row in table_rows(path, _strict_lines(handle, bad_lines), delimiter, mapping.values()):
+            if isinstance(row, str):
+                yield last, InvalidMention("unreadable_row", row)
                 continue
-            last = lines.count
             if bad_lines and any(n in bad_lines for n in range(first, last + 1)):
                 # Latin-1 and other encodings are refused, as ingest refuses them, not read as U+FFFD.
                 yield last, InvalidMention("invalid_utf8", f"line {first}: not UTF-8")
@@ -65,6 +46,37 @@ def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple
                     target = target.setdefault(parent, {})
                 target[leaf] = value
             yield last, obj
+
+
+def table_rows(path: Path | str, lines: Iterable[str], delimiter: str,
+               columns: Iterable[str]) -> Iterator[tuple[int, int, dict[str | None, Any] | str]]:
+    """(first line, last line, row) of CSV or TSV text, once its header is checked to have ``columns``.
+
+    A header that cannot be read, an empty file or a missing column raise ``ValueError`` before any row (a wrong
+    file or command line); a row the reader cannot read comes as the reason why, so the rows after it are read.
+    """
+    counted = CountedLines(lines)
+    reader = csv.DictReader(counted, delimiter=delimiter, strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ValueError(f"{path}: unreadable header: {exc}") from None
+    if not header:
+        raise ValueError(f"{path}: empty file, no header row")
+    missing = sorted({column for column in columns if column not in header})
+    if missing:
+        hint = "; it looks like JSON lines, which need no --map" if header[0].lstrip().startswith(("{", "[")) else ""
+        raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)}){hint}")
+    while True:
+        first = counted.count + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a quote left open, a stray quote, a field over the size limit, a NUL byte...
+            yield first, counted.count, row_error(exc, first, counted.count)
+            continue
+        yield first, counted.count, row
 
 
 class CountedLines:

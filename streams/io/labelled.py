@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from streams.io.csv_map import CountedLines, row_error
+from streams.io.csv_map import table_rows
 from streams.models import Sentiment
 
 _LABEL_NAMES = {
@@ -58,25 +57,8 @@ def read_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dic
 
 
 def _csv_rows(path: Path, handle: IO[str], delimiter: str, mapping: dict[str, str]) -> Iterator[dict[str, object]]:
-    lines = CountedLines(handle)
-    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
-    try:
-        header = reader.fieldnames or []
-    except csv.Error as exc:
-        raise ValueError(f"{path}: unreadable header: {exc}") from None
-    missing = sorted(column for column in mapping.values() if column not in header)
-    if missing:
-        raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)})")
-    while True:
-        first = lines.count + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:  # a quote left open, a field over the csv module's size limit, a NUL byte...
-            yield {UNREADABLE: row_error(exc, first, lines.count), LINE: lines.count}
-            continue
-        yield {**row, LINE: lines.count}
+    for _, last, row in table_rows(path, handle, delimiter, mapping.values()):
+        yield {UNREADABLE: row, LINE: last} if isinstance(row, str) else {**row, LINE: last}
 
 
 def read_labelled(path: Path, mapping: dict[str, str] | None = None) -> LabelledTexts:
@@ -84,8 +66,8 @@ def read_labelled(path: Path, mapping: dict[str, str] | None = None) -> Labelled
     rows = list(read_rows(path, mapping))
     if rows and not any("label" in row for row in rows):
         fields = sorted({str(k) for row in rows[:100] for k in row if k not in (UNREADABLE, LINE)})
-        raise ValueError(f"{path}: no label field or column (found: {', '.join(fields)}); name it with "
-                         f"--map label=COLUMN")
+        raise ValueError(f"{path}: no label field or column (found: {', '.join(fields)}; the first line is the "
+                         f"header); name it with --map label=COLUMN")
     raw = [(row.get("text"), str(row.get("label", "")).strip()) for row in rows]
     names = {label for _, label in raw}
     numeric = _BINARY if names <= set(_BINARY) else _TERNARY if names <= set(_TERNARY) else {}
