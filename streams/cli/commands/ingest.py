@@ -19,7 +19,7 @@ FORMATS = ["auto", "jsonl", "csv", "twitter-v2", "mastodon", "reddit"]
               "nested ones, e.g. id=tweet_id,text=text,created_at=tweet_created,author.handle=name).")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default="auto", show_default=True,
               help="jsonl: the import format; csv: with --map; twitter-v2, mastodon, reddit: API payloads "
-                   "(one per line, or one document); auto: csv with --map or a .csv name, else jsonl.")
+                   "(one per line, or one document); auto: csv with --map or a .csv/.tsv name, else jsonl.")
 def command(file: Path, mapping: str | None, file_format: str, **flags: object) -> None:
     """Validate each mention of FILE and produce it to the raw topic, keyed by mention id, in event-time order
     (by created_at, whatever the file's order: the worker judges history as it happened).
@@ -56,9 +56,7 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     # happened, not as late mentions it leaves out.
     mentions.sort(key=lambda mention: mention.event_order)
     good = [(mention.id.encode(), codecs.raw.encode(mention.to_record())) for mention in mentions]
-    for result in results:
-        if result.mention is not None:
-            continue
+    for result in (r for r in results if r.mention is None):
         click.echo(f"{file}:{result.line}: {result.error}", err=True)
         letter = DeadLetter(stage="ingest", reason=result.error.reason, error=str(result.error), topic=str(file),
                             partition=0, offset=result.line, failed_at=now_ms, key=None, value=result.original)
