@@ -66,19 +66,19 @@ def load_mentions(path: Path, mapping: dict[str, str] | None = None, sentiment_c
     ``counts["invalid:REASON"]``, and the first ``MAX_PROBLEMS`` of them go to ``problems`` as
     ``"FILE:LINE: reason: detail"``.
     """
+    from streams.io.csv_map import TABLE_SUFFIXES
     from streams.io.readers import read_mentions
 
-    if not mapping and path.suffix.lower() in (".csv", ".tsv"):
+    if not mapping and path.suffix.lower() in TABLE_SUFFIXES:
         raise ValueError(f"{path}: CSV or TSV input needs --map FIELD=COLUMN,... (at least id, text and created_at)")
     counts = counts if counts is not None else Counter()
     out = []
     for result in read_mentions(path, mapping or None, None, label_column=sentiment_column):
-        if result.mention is None:
-            error = result.error
-            reason = error.reason if error is not None else "unreadable_row"
-            counts[f"invalid:{reason}"] += 1
+        error = result.error
+        if error is not None:
+            counts[f"invalid:{error.reason}"] += 1
             if problems is not None and len(problems) < MAX_PROBLEMS:
-                problems.append(f"{path}:{result.line}: {reason}: {error.detail if error is not None else ''}")
+                problems.append(f"{path}:{result.line}: {error.reason}: {error.detail}")
             continue
         gold = parse_sentiment(result.label) if sentiment_column else None
         out.append((result.mention, gold))

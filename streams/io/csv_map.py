@@ -21,8 +21,11 @@ from typing import IO, Any
 
 from streams.models import InvalidMention
 
+TABLE_SUFFIXES = (".csv", ".tsv")  # files read as tables, which need a column map
 
-def read_mapped_csv(path: Path | str, mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, Any] | ValueError]]:
+
+def read_mapped_csv(path: Path | str,
+                    mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, Any] | InvalidMention]]:
     check_mapping(mapping)
     bad_lines: set[int] = set()
     delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","

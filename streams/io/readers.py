@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from streams.models import InvalidMention, RawMention, parse_raw_mention
-from streams.models.parse import decode_json, parse_raw_mention_json
+from streams.models.parse import decode_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +50,9 @@ def _read_jsonl(path: Path, now_ms: int | None, label_column: str | None = None)
             original = line.rstrip(b"\r\n")
             if line_no == 1 and original.startswith(b"\xef\xbb\xbf"):
                 original = original[3:]  # a byte-order mark, as editors on Windows write one
-            if label_column is None:
-                try:
-                    yield ReadResult(line_no, parse_raw_mention_json(original, now_ms=now_ms), None, original)
-                except InvalidMention as exc:
-                    yield ReadResult(line_no, None, exc, original)
-                continue
             try:
                 obj = decode_json(original)
-                label = obj.get(label_column) if isinstance(obj, dict) else None
+                label = obj.get(label_column) if label_column is not None and isinstance(obj, dict) else None
                 yield ReadResult(line_no, parse_raw_mention(obj, now_ms=now_ms), None, original, label)
             except InvalidMention as exc:
                 yield ReadResult(line_no, None, exc, original)
@@ -73,8 +67,6 @@ def _read_csv(path: Path, columns: dict[str, str], now_ms: int | None,
     for line_no, row in read_mapped_csv(path, columns):
         if isinstance(row, InvalidMention):
             yield ReadResult(line_no, None, row)
-        elif isinstance(row, Exception):
-            yield ReadResult(line_no, None, InvalidMention("unreadable_row", str(row)))
         else:
             label = row.pop(_LABEL_KEY, None)
             result = _validated(line_no, row, now_ms)

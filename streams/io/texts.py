@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from streams.io.labelled import LINE, UNREADABLE, read_rows
 
@@ -24,7 +25,7 @@ def read_texts(path: Path, mapping: dict[str, str] | None = None) -> Iterator[Te
         if "text" not in mapping:
             raise ValueError("--map needs text=COLUMN")
         for row in read_rows(path, mapping):
-            yield _item(int(row[LINE]), row)  # type: ignore[call-overload]
+            yield _item(cast(int, row[LINE]), row)
         return
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
         for line, raw in enumerate(handle, start=1):

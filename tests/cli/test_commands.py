@@ -113,6 +113,7 @@ def test_every_output_file_is_checked_before_any_work(command, tmp_path):
     args = [str(data) if a == "FILE" else a.replace("OUT", str(tmp_path)) for a in command]
     result = CliRunner().invoke(cli, [*args, str(tmp_path / "missing" / "out")])
     assert result.exit_code == 2 and "no directory" in result.output
+    assert not any(work in result.output for work in ("mentions read", "wrote", "classified"))
 
 
 def test_classify_with_a_broken_model_directory_is_one_line(tmp_path):

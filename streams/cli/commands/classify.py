@@ -27,16 +27,15 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path |
     A line that cannot be read gets {"line": N, "error": "..."} instead, so outputs and inputs line up.
     """
     from streams.classification import load_classifier
+    from streams.io.csv_map import TABLE_SUFFIXES
     from streams.io.jsonl import write_jsonl
     from streams.io.texts import read_texts
 
     columns = parse_map(mapping)
-    if not columns and file.suffix.lower() in (".csv", ".tsv"):
+    if not columns and file.suffix.lower() in TABLE_SUFFIXES:
         raise click.UsageError(f"{file}: a CSV or TSV file needs --map text=COLUMN (and optionally id=, lang_hint=)")
-    if columns and "text" not in columns:
-        raise click.BadParameter("needs text=COLUMN", param_hint="--map")
     items = read_texts(file, columns)
-    try:  # a missing column is a wrong command line: say so before writing anything
+    try:  # a map without text, a missing column, an unreadable header: say so before writing anything
         first = list(itertools.islice(items, 1))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None

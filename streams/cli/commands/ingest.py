@@ -29,6 +29,7 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     silently lost.
     """
     from streams.app import build_codecs
+    from streams.io.csv_map import TABLE_SUFFIXES
     from streams.io.readers import read_mentions
     from streams.kafka.clients import DeliveryFailed, make_producer, produce_all
     from streams.models import DeadLetter
@@ -37,7 +38,7 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     if not settings.broker:
         raise click.UsageError("ingest needs a broker: --broker HOST:PORT or SNOWBALL_BROKER")
     columns = parse_map(mapping)
-    tabular = file.suffix.lower() in (".csv", ".tsv")
+    tabular = file.suffix.lower() in TABLE_SUFFIXES
     as_csv = file_format == "csv" or (file_format == "auto" and (bool(columns) or tabular))
     if as_csv and not columns:
         raise click.UsageError("CSV input needs --map FIELD=COLUMN,... (at least id, text and created_at)")
@@ -47,7 +48,7 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     bad: list[tuple[bytes | None, bytes]] = []
     try:
         results = list(read_mentions(file, columns if as_csv else None, source_format, now_ms=now_ms))
-    except ValueError as exc:  # a mapped column missing from the header: a wrong command line
+    except ValueError as exc:  # an empty or headless table, a mapped column it lacks: a wrong file or command line
         raise click.UsageError(str(exc)) from None
     if file_format == "auto" and not as_csv and len(results) > 1:
         _refuse_a_single_document(file)
