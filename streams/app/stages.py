@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import ChainMap
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +18,11 @@ from typing import Any
 from streams.classification import Classifier
 from streams.detection import SnowballDetector
 from streams.enrichment import Enricher
-from streams.enrichment.authors import describe_history, history_key, update_author_history
+from streams.enrichment.authors import track_author
 from streams.enrichment.context import update_brand_context
 from streams.enrichment.dedup import first_seen_value, is_redelivery
 from streams.metrics import PipelineMetrics
 from streams.models import (
-    AlertKind,
     ClassifiedMention,
     DeadLetter,
     EnrichedMention,
@@ -209,17 +209,8 @@ class Stages:
                 continue
             touched[brand_id] = state
             self.metrics.record_event_time_lag("detect", classified.mention.created_at)
-            history = None
-            if classified.mention.author is not None:
-                key = history_key(brand_id, classified.mention.author.id)
-                recorded, history = update_author_history(histories.get(key) or authors.get(key), classified)
-                if history is not None:
-                    histories[key] = recorded
+            track_author(ChainMap(histories, authors), classified, alerts)  # reads the batch's first, writes it
             for alert in alerts:
-                if alert.kind is AlertKind.REPEAT_CRITIC and history is not None:
-                    signals, sentence = describe_history(history, classified.mention.created_at)
-                    alert.signals.update(signals)
-                    alert.reasons.append(sentence)
                 self.metrics.record_alert(alert)
                 outputs.append(Output("alerts", _brand_key(alert.brand_id),
                                       self.codecs.alerts.encode(alert.to_record())))

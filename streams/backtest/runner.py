@@ -17,6 +17,7 @@ from typing import Any
 
 from streams.backtest.labels import parse_sentiment, with_gold
 from streams.detection import DetectorConfig, SnowballDetector
+from streams.enrichment.authors import track_author
 from streams.models import Alert, ClassifiedMention, RawMention, Sentiment
 
 HOUR_MS = 3_600_000
@@ -196,12 +197,14 @@ def _detect_brands(classified: list[ClassifiedMention], config: DetectorConfig |
     """The detector over ``classified`` (only the mentions at ``indices``, ascending, when given), in input order."""
     detector = SnowballDetector(config, brand_names=brand_names)
     states: dict[str, dict[str, Any]] = {}
+    histories: dict[str, dict[str, Any]] = {}  # by brand|author, as the live table
     emitted = []
     for i in range(len(classified)) if indices is None else indices:
         cm = classified[i]
         brand = cm.enrichment.brand_id
         state, out = detector.process(states.get(brand), cm)
         states[brand] = state
+        track_author(histories, cm, out)
         if out:
             emitted.append((i, out))
     return emitted, {b: detector.stats(s) for b, s in states.items()}

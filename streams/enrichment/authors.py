@@ -1,8 +1,9 @@
 """Authors: influence tier, and a per brand x author history for the repeat-critic signal.
 
 The history needs the sentiment, so it is kept where classified mentions are read (the
-detect stage), in one JSON-able dict per brand (table ``authors[brand_id]``, partition-local
-on the brand-keyed classified topic)::
+detect stage, and the backtest after it), in one JSON-able dict per brand and author (key
+``brand_id|author_id``: the table ``author-history``, partition-local on the brand-keyed
+classified topic)::
 
     {"authors": {author_id: {"mentions": int, "negatives": int,
                              "first_at": int, "last_at": int}},   # event times, epoch ms
@@ -14,12 +15,13 @@ accounts are not critics and are not recorded; neither are mentions without an a
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from streams.enrichment.bounded import evict_oldest, touch
-from streams.models import ClassifiedMention, RawMention
+from streams.models import Alert, AlertKind, ClassifiedMention, RawMention
 
 State = dict[str, Any]
 
@@ -100,6 +102,24 @@ def history_key(brand_id: str, author_id: str) -> str:
 
 def brand_of_history_key(key: str) -> str:
     return key.split("|", 1)[0]
+
+
+def track_author(histories: MutableMapping[str, State], mention: ClassifiedMention, alerts: list[Alert]) -> None:
+    """Count ``mention`` in its author's history with its brand (``histories`` by ``history_key``), and give the
+    repeat-critic alerts it raised that history (signals and a reason). The brand's own accounts and mentions
+    without an author are not counted."""
+    if mention.mention.author is None:
+        return
+    key = history_key(mention.brand_id, mention.mention.author.id)
+    recorded, history = update_author_history(histories.get(key), mention)
+    if history is None:
+        return
+    histories[key] = recorded
+    for alert in alerts:
+        if alert.kind is AlertKind.REPEAT_CRITIC:
+            signals, sentence = describe_history(history, mention.mention.created_at)
+            alert.signals.update(signals)
+            alert.reasons.append(sentence)
 
 
 def describe_history(history: AuthorHistory, now_ms: int) -> tuple[dict[str, float], str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from streams.app.stages import Origin, Output, Stages
 from streams.models import Alert, DeadLetter, Severity
 from streams.scenarios import build_scenario
@@ -15,6 +17,7 @@ def run_pipeline(stages: Stages, values: list[bytes], batch: int = 50) -> tuple[
     seen: dict = {}
     contexts: dict = {}
     states: dict = {}
+    authors: dict = {}
     outputs: list[Output] = []
     enriched: list[tuple[bytes, Origin]] = []
     for offset, value in enumerate(values):
@@ -28,7 +31,7 @@ def run_pipeline(stages: Stages, values: list[bytes], batch: int = 50) -> tuple[
         outputs += classified
         to_detect = [(o.value, Origin("mentions.classified", 0, start + i))
                      for i, o in enumerate(classified) if o.role == "classified"]
-        outputs += stages.detect(to_detect, states)
+        outputs += stages.detect(to_detect, states, authors)
     return outputs, seen, states
 
 
@@ -196,6 +199,28 @@ def test_author_histories_are_kept_per_brand_and_author_and_explain_repeat_criti
     repeat = [a for a in alerts_of(stages, outputs) if a.kind == "repeat_critic" and a.brand_id == "globex"]
     assert repeat and repeat[0].signals["author_negatives_total"] >= 5
     assert any(r.startswith("history with the brand:") for r in repeat[0].reasons)
+
+
+@pytest.mark.parametrize("scenario", ["demo", "troll"])
+def test_the_agents_work_gives_the_backtest_alerts_field_for_field(scenario, tmp_path):
+    """The same cores live and offline, repeat critics' author histories included: in event order (as ingest
+    produces a file and the classify agent's hold lets a burst out), in batches, the agents' work gives the alerts
+    of the backtest."""
+    from streams.backtest.runner import run_backtest
+    from streams.io.jsonl import write_jsonl
+    from streams.settings import Settings
+
+    mentions = build_scenario(scenario)
+    history = tmp_path / "history.jsonl"
+    with open(history, "w", encoding="utf-8") as out:
+        write_jsonl((m.to_record() for m in mentions), out)
+    stages, _ = make_stages()
+    in_order = sorted(mentions, key=lambda m: m.event_order)
+    outputs, _, _ = run_pipeline(stages, [stages.codecs.raw.encode(m.to_record()) for m in in_order])
+    live = [a.to_record() for a in alerts_of(stages, outputs)]
+    offline = [a.to_record() for a in run_backtest(history, Settings().brands_file).alerts]
+    assert any(a["kind"] == "repeat_critic" for a in offline)
+    assert live == offline
 
 
 def test_the_worker_keeps_every_own_name_of_a_brand_out_of_its_emerging_terms():
