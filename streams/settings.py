@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     metrics_host: str = "127.0.0.1"
     model_dir: Path | None = Field(None, description="Classifier model directory; unset uses the built-in model.")
     classify_batch_size: int = Field(256, ge=1)
+    reorder_hold_seconds: float = Field(
+        2.0, ge=0, le=60,
+        description="Wall time each enriched mention waits before classification, so that the mentions of a "
+                    "burst or a replay, merged out of order from the raw partitions, go on in event order.",
+    )
     data_dir: Path = Field(Path("/tmp/snowball"), description="Faust's local state directory.")
     embedded_profile: bool = Field(
         False, description="Short group timeouts suited to the single-node embedded broker."

@@ -8,13 +8,18 @@ restart or a rebalance restores them from Kafka.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+
 import faust
 
 from streams.app.codecs import DETECTOR_STATE_CODEC
+from streams.app.reorder import ArrivalHold
 from streams.app.stages import Origin, Output, Stages
 from streams.app.tables import BatchTableView, as_current
 from streams.enrichment.authors import brand_of_history_key
 from streams.kafka.admin import TopicSpec
+from streams.models import EnrichedMention
 from streams.settings import Settings
 
 SEEN_TABLE = "seen-mentions"
@@ -23,6 +28,7 @@ DETECTOR_TABLE = "detector-state"
 AUTHORS_TABLE = "author-history"
 TABLES = (SEEN_TABLE, CONTEXT_TABLE, DETECTOR_TABLE, AUTHORS_TABLE)
 ENRICH_BATCH = 500
+RELEASE_TICK = 0.05  # seconds between looks at the classify agent's held mentions, at the least
 DETECT_BATCH = 500  # events per detector checkpoint: one state write per brand per batch
 
 
@@ -82,11 +88,51 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
                         outputs += stages.enrich(event.value, _origin(event), seen)
                 await send(outputs)
 
+    # Held a moment after arrival and let out in event order (streams.app.reorder); acked once classified,
+    # so a held mention is never committed unprocessed.
+    hold: ArrivalHold[tuple[faust.EventT, EnrichedMention]] = ArrivalHold(round(settings.reorder_hold_seconds * 1000))
+    holding = asyncio.Lock()
+
+    async def classify_released(stream: faust.StreamT, received: Sequence[faust.EventT]) -> None:
+        async with holding:
+            outputs: list[Output] = []
+            done: list[faust.EventT] = []
+            now = stages.wall_clock_ms()
+            for event in received:
+                enriched = stages.decode_enriched(event.value, _origin(event), outputs)
+                if enriched is None:
+                    done.append(event)  # its dead letter is in outputs
+                else:
+                    hold.admit(enriched.mention.event_order, (event, enriched), now)
+            # A stop or a rebalance waits for every event in flight to be acked: what is held goes on now.
+            released = hold.drain() if app.should_stop or app.rebalancing else hold.release(now)
+            with stages.metrics.stage_timer("classify"):
+                for start in range(0, len(released), settings.classify_batch_size):
+                    chunk = released[start:start + settings.classify_batch_size]
+                    events = [event for event, _ in chunk]
+                    outputs += stages.classify_mentions([enriched for _, enriched in chunk],
+                                                        BatchTableView(contexts, events))
+                    done += events
+                await send(outputs)
+            for event in done:
+                await stream.ack(event)
+
+    async def release_held(stream: faust.StreamT) -> None:
+        # Not an app.timer: Faust ends its timers before it waits for the events in flight, held ones included.
+        while True:
+            await asyncio.sleep(RELEASE_TICK if (app.should_stop or app.rebalancing)
+                                else max(settings.reorder_hold_seconds / 4, RELEASE_TICK))
+            if len(hold):
+                await classify_released(stream, ())
+
     @app.agent(topic["enriched"], name="classify")
     async def classify(stream: faust.StreamT) -> None:
-        async for events in stream.take_events(settings.classify_batch_size, within=0.05):
-            with stages.metrics.stage_timer("classify"):
-                await send(stages.classify([(e.value, _origin(e)) for e in events], BatchTableView(contexts, events)))
+        releaser = asyncio.ensure_future(release_held(stream))
+        try:
+            async for events in stream.noack_take(settings.classify_batch_size, within=0.05):
+                await classify_released(stream, events)
+        finally:
+            releaser.cancel()
 
     @app.agent(topic["classified"], name="detect")
     async def detect(stream: faust.StreamT) -> None:

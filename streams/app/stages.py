@@ -137,22 +137,32 @@ class Stages:
 
     # -- classify ----------------------------------------------------------------------------
     def classify(self, batch: Sequence[tuple[bytes, Origin]], contexts: MutableMapping[str, dict]) -> list[Output]:
-        """A batch of enriched mentions -> classified mentions, same keys (brand ids).
-
-        ``contexts`` holds one brand context (cascades, near-duplicates) per brand id; each brand's
-        context is read once and written once per batch, so the table's changelog gets one record
-        per brand and batch, not per mention.
-        """
+        """A batch of enriched mentions -> classified mentions, same keys (brand ids); see ``classify_mentions``."""
         outputs: list[Output] = []
         received: list[EnrichedMention] = []
         for value, origin in batch:
-            enriched = self._decoded("classify", self.codecs.enriched, EnrichedMention, value, origin, outputs)
+            enriched = self.decode_enriched(value, origin, outputs)
             if enriched is not None:
                 received.append(enriched)
+        return outputs + self.classify_mentions(received, contexts)
+
+    def decode_enriched(self, value: bytes, origin: Origin, outputs: list[Output]) -> EnrichedMention | None:
+        """The enriched mention, or None after adding its dead letter to ``outputs``."""
+        return self._decoded("classify", self.codecs.enriched, EnrichedMention, value, origin, outputs)
+
+    def classify_mentions(self, received: Sequence[EnrichedMention],
+                          contexts: MutableMapping[str, dict]) -> list[Output]:
+        """Decoded enriched mentions -> classified mentions, in event order.
+
+        ``contexts`` holds one brand context (cascades, near-duplicates) per brand id; each brand's
+        context is read once and written once per call, so the table's changelog gets one record
+        per brand and batch, not per mention.
+        """
+        outputs: list[Output] = []
         decoded: list[EnrichedMention] = []
         touched: dict[str, dict] = {}
-        # In event time within the batch (stable): a brand's mentions reach this topic merged from several
-        # mentions.raw partitions, minutes out of order under a burst or a replay; the backtest sorts them all.
+        # In event time (stable): a brand's mentions reach this topic merged from several mentions.raw
+        # partitions, minutes out of order under a burst or a replay; the backtest sorts them all.
         for enriched in sorted(received, key=lambda e: e.mention.event_order):
             brand_id = enriched.enrichment.brand_id
             # The first mention of a brand copies the table's state; later ones update that copy in place.

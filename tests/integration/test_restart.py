@@ -110,3 +110,52 @@ def test_a_restarted_worker_resumes_detection_where_the_first_one_stopped(tmp_pa
     assert counted == total
     snowball = [a for a in alerts if a.kind is AlertKind.SNOWBALL and a.brand_id == "acme"]
     assert snowball and len({a.alert_id for a in snowball}) == 1
+
+
+
+@pytest.mark.parametrize("ending", ["stop", "kill"])
+def test_mentions_held_for_event_order_are_classified_once_whatever_ends_the_worker(ending, tmp_path):
+    """The classify agent holds mentions (here 60 s) and acknowledges each only once classified: a stop lets
+    what is held go on at once, a crash leaves it uncommitted for the next worker; none is lost or doubled."""
+    settings = Settings()
+    codecs = build_codecs(settings)
+    mentions = build_scenario("demo")[:60]
+    enricher = Enricher(BrandCatalog.from_yaml(settings.brands_file))
+    expected = sorted(m.id for m in mentions for _ in enricher.enrich(m))
+    records = [(m.id.encode(), codecs.raw.encode(m.to_record())) for m in mentions]
+    with EmbeddedBroker(log_path=tmp_path / "broker.log") as broker:
+        ensure_topics(broker.bootstrap, topic_specs(settings))
+        enriched = make_consumer(broker.bootstrap, [settings.topics.enriched])
+        classified = make_consumer(broker.bootstrap, [settings.topics.classified])
+
+        def classified_ids(idle: float) -> list[str]:
+            """What reaches mentions.classified until ``idle`` s pass without a record (or all were seen)."""
+            ids: list[str] = []
+            for m in poll_messages(classified, timeout=60, idle_timeout=idle):
+                ids.append(codecs.classified.decode(m.value())["mention"]["id"])
+                if len(ids) == len(expected):
+                    break
+            # A redelivered mention classified twice would come after the first copies: look a moment longer.
+            return ids + [codecs.classified.decode(m.value())["mention"]["id"]
+                          for m in poll_messages(classified, timeout=2, idle_timeout=2)]
+
+        with WorkerProcess(broker.bootstrap, env={"SNOWBALL_METRICS_PORT": "0", "SNOWBALL_REORDER_HOLD_SECONDS": "60"},
+                           log_path=tmp_path / "worker-1.log") as worker:
+            produce_all(make_producer(broker.bootstrap), settings.topics.raw, records)
+            reached = 0
+            for _ in poll_messages(enriched, timeout=90):
+                reached += 1
+                if reached == len(expected):
+                    break
+            assert reached == len(expected)
+            time.sleep(3)  # past a commit interval: only acknowledged offsets may be committed
+            if ending == "stop":
+                assert worker.stop() == 0, "the worker must stop cleanly with mentions on hold"
+            else:
+                worker.process.kill()
+                worker.process.wait()
+        before = classified_ids(idle=3)
+        assert sorted(before) == (expected if ending == "stop" else [])
+        with WorkerProcess(broker.bootstrap, env={"SNOWBALL_METRICS_PORT": "0"}, log_path=tmp_path / "worker-2.log"):
+            after = classified_ids(idle=20)
+    assert sorted(before + after) == expected
