@@ -9,17 +9,15 @@ restart or a rebalance restores them from Kafka.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 
 import faust
 
 from streams.app.codecs import DETECTOR_STATE_CODEC
-from streams.app.reorder import ArrivalHold
-from streams.app.stages import Origin, Output, Stages
+from streams.app.held_classify import HeldClassify, origin_of
+from streams.app.stages import Output, Stages
 from streams.app.tables import BatchTableView, as_current
 from streams.enrichment.authors import brand_of_history_key
 from streams.kafka.admin import TopicSpec
-from streams.models import EnrichedMention
 from streams.settings import Settings
 
 SEEN_TABLE = "seen-mentions"
@@ -28,13 +26,7 @@ DETECTOR_TABLE = "detector-state"
 AUTHORS_TABLE = "author-history"
 TABLES = (SEEN_TABLE, CONTEXT_TABLE, DETECTOR_TABLE, AUTHORS_TABLE)
 ENRICH_BATCH = 500
-RELEASE_TICK = 0.05  # seconds between looks at the classify agent's held mentions, at the least
 DETECT_BATCH = 500  # events per detector checkpoint: one state write per brand per batch
-
-
-def _origin(event: faust.EventT) -> Origin:
-    message = event.message
-    return Origin(message.topic, message.partition, message.offset, message.key)
 
 
 def _faust_settings(settings: Settings, bootstrap: str) -> dict:
@@ -85,52 +77,19 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
                 outputs: list[Output] = []
                 for event in events:
                     with as_current(event):
-                        outputs += stages.enrich(event.value, _origin(event), seen)
+                        outputs += stages.enrich(event.value, origin_of(event), seen)
                 await send(outputs)
 
-    # Held a moment after arrival and let out in event order (streams.app.reorder); acked once classified,
-    # so a held mention is never committed unprocessed.
-    hold: ArrivalHold[tuple[faust.EventT, EnrichedMention]] = ArrivalHold(round(settings.reorder_hold_seconds * 1000))
-    holding = asyncio.Lock()
-
-    async def classify_released(stream: faust.StreamT, received: Sequence[faust.EventT]) -> None:
-        async with holding:
-            outputs: list[Output] = []
-            done: list[faust.EventT] = []
-            now = stages.wall_clock_ms()
-            for event in received:
-                enriched = stages.decode_enriched(event.value, _origin(event), outputs)
-                if enriched is None:
-                    done.append(event)  # its dead letter is in outputs
-                else:
-                    hold.admit(enriched.mention.event_order, (event, enriched), now)
-            # A stop or a rebalance waits for every event in flight to be acked: what is held goes on now.
-            released = hold.drain() if app.should_stop or app.rebalancing else hold.release(now)
-            with stages.metrics.stage_timer("classify"):
-                for start in range(0, len(released), settings.classify_batch_size):
-                    chunk = released[start:start + settings.classify_batch_size]
-                    events = [event for event, _ in chunk]
-                    outputs += stages.classify_mentions([enriched for _, enriched in chunk],
-                                                        BatchTableView(contexts, events))
-                    done += events
-                await send(outputs)
-            for event in done:
-                await stream.ack(event)
-
-    async def release_held(stream: faust.StreamT) -> None:
-        # Not an app.timer: Faust ends its timers before it waits for the events in flight, held ones included.
-        while True:
-            await asyncio.sleep(RELEASE_TICK if (app.should_stop or app.rebalancing)
-                                else max(settings.reorder_hold_seconds / 4, RELEASE_TICK))
-            if len(hold):
-                await classify_released(stream, ())
+    held = HeldClassify(stages, contexts, send, settings.classify_batch_size,
+                        round(settings.reorder_hold_seconds * 1000), lambda: app.should_stop or app.rebalancing)
 
     @app.agent(topic["enriched"], name="classify")
     async def classify(stream: faust.StreamT) -> None:
-        releaser = asyncio.ensure_future(release_held(stream))
+        # Acked by ``held`` once classified (noack_take), so a held mention is never committed unprocessed.
+        releaser = asyncio.ensure_future(held.release_loop(stream))
         try:
             async for events in stream.noack_take(settings.classify_batch_size, within=0.05):
-                await classify_released(stream, events)
+                await held.take(stream, events)
         finally:
             releaser.cancel()
 
@@ -139,7 +98,7 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
         # take_events acks a batch only after this body returns: offsets never pass saved state.
         async for events in stream.take_events(DETECT_BATCH, within=0.05):
             with stages.metrics.stage_timer("detect"):
-                await send(stages.detect([(e.value, _origin(e)) for e in events],
+                await send(stages.detect([(e.value, origin_of(e)) for e in events],
                                          BatchTableView(detector_states, events),
                                          BatchTableView(author_histories, events, owner_key=brand_of_history_key)))
 

@@ -8,7 +8,7 @@ out in (created_at, id) order gives the stages event order, as the backtest's gl
 at a cost of ``hold_ms`` of latency. An item arriving after items later in event time were let out
 leaves out of order (the detector then counts it in its past bucket, or as late).
 
-Pure: the caller passes the wall clock; no I/O, no global state.
+Pure: the caller passes the clock (monotonic milliseconds); no I/O, no global state.
 """
 
 from __future__ import annotations
@@ -69,6 +69,6 @@ class ArrivalHold(Generic[T]):
             _, number, item = heapq.heappop(self._by_order)
             out.append(item)
             # Let out early: its arrival entry, still queued, must not move the frontier later.
-            if due is None or number >= due:
+            if due is not None and number >= due:
                 self._released.add(number)
         return out

@@ -139,54 +139,63 @@ class Stages:
     def classify(self, batch: Sequence[tuple[bytes, Origin]], contexts: MutableMapping[str, dict]) -> list[Output]:
         """A batch of enriched mentions -> classified mentions, same keys (brand ids); see ``classify_mentions``."""
         outputs: list[Output] = []
-        received: list[EnrichedMention] = []
+        received: list[tuple[EnrichedMention, Origin, bytes]] = []
         for value, origin in batch:
             enriched = self.decode_enriched(value, origin, outputs)
             if enriched is not None:
-                received.append(enriched)
+                received.append((enriched, origin, value))
         return outputs + self.classify_mentions(received, contexts)
 
     def decode_enriched(self, value: bytes, origin: Origin, outputs: list[Output]) -> EnrichedMention | None:
         """The enriched mention, or None after adding its dead letter to ``outputs``."""
         return self._decoded("classify", self.codecs.enriched, EnrichedMention, value, origin, outputs)
 
-    def classify_mentions(self, received: Sequence[EnrichedMention],
+    def classify_mentions(self, received: Sequence[tuple[EnrichedMention, Origin, bytes]],
                           contexts: MutableMapping[str, dict]) -> list[Output]:
-        """Decoded enriched mentions -> classified mentions, in event order.
+        """Decoded enriched mentions (with where each came from and its bytes) -> classified mentions, in event order.
 
         ``contexts`` holds one brand context (cascades, near-duplicates) per brand id; each brand's
         context is read once and written once per call, so the table's changelog gets one record
-        per brand and batch, not per mention.
+        per brand and batch, not per mention. If the work fails, every mention of the call is
+        dead-lettered and no context is written: a bug costs these records, not the partition.
         """
-        outputs: list[Output] = []
-        decoded: list[EnrichedMention] = []
-        touched: dict[str, dict] = {}
         # In event time (stable): a brand's mentions reach this topic merged from several mentions.raw
         # partitions, minutes out of order under a burst or a replay; the backtest sorts them all.
-        for enriched in sorted(received, key=lambda e: e.mention.event_order):
+        ordered = sorted(received, key=lambda item: item[0].mention.event_order)
+        try:
+            return self._classify_in_order([enriched for enriched, _, _ in ordered], contexts)
+        except Exception as exc:
+            log.exception("classification failed for a batch of %d", len(ordered))
+            return [self.dead_letter("classify", "processing_error", f"{type(exc).__name__}: {exc}", origin, value)
+                    for _, origin, value in ordered]
+
+    def _classify_in_order(self, received: Sequence[EnrichedMention],
+                           contexts: MutableMapping[str, dict]) -> list[Output]:
+        decoded: list[EnrichedMention] = []
+        touched: dict[str, dict] = {}
+        for enriched in received:
             brand_id = enriched.enrichment.brand_id
             # The first mention of a brand copies the table's state; later ones update that copy in place.
             owned = brand_id in touched
             state = touched[brand_id] if owned else contexts.get(brand_id)
             touched[brand_id], enriched = update_brand_context(state, enriched, in_place=owned)
             decoded.append(enriched)
-        for brand_id, state in touched.items():
-            contexts[brand_id] = state
         if not decoded:
-            return outputs
+            return []
         started = time.perf_counter()
         classifications = self.classifier.classify(
             [e.mention.text for e in decoded], [e.mention.lang_hint for e in decoded]
         )
         self.metrics.record_classifier_batch(len(decoded), time.perf_counter() - started)
-        for enriched, classification in zip(decoded, classifications, strict=True):
-            classified = ClassifiedMention(enriched.mention, enriched.enrichment, classification)
-            self.metrics.record_classified(classified)
-            self.metrics.record_event_time_lag("classify", classified.mention.created_at)
-            outputs.append(
-                Output("classified", _brand_key(classified.brand_id),
-                       self.codecs.classified.encode(classified.to_record()))
-            )
+        classified = [ClassifiedMention(e.mention, e.enrichment, c)
+                      for e, c in zip(decoded, classifications, strict=True)]
+        outputs = [Output("classified", _brand_key(c.brand_id), self.codecs.classified.encode(c.to_record()))
+                   for c in classified]
+        for brand_id, state in touched.items():  # written once the whole batch is classified
+            contexts[brand_id] = state
+        for c in classified:
+            self.metrics.record_classified(c)
+            self.metrics.record_event_time_lag("classify", c.mention.created_at)
         return outputs
 
     # -- detect ------------------------------------------------------------------------------

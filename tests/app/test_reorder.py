@@ -65,6 +65,35 @@ def test_drain_lets_everything_out_in_event_order():
     assert hold.drain() == [2, 4, 9] and len(hold) == 0 and hold.release(10**9) == []
 
 
+def _reference_release(held, now, hold_ms):
+    """The rule in words: the largest key among items held hold_ms or longer; every held item up to it, sorted."""
+    due = [key for key, arrived in held if arrived <= now - hold_ms]
+    if not due:
+        return []
+    frontier = max(due)
+    out = sorted(key for key, _ in held if key <= frontier)
+    held[:] = [(key, arrived) for key, arrived in held if key > frontier]
+    return out
+
+
+def test_release_follows_its_rule_and_forgets_what_it_let_out():
+    rng = random.Random(11)
+    for _ in range(300):
+        hold_ms = rng.choice([0, 5, 50])
+        hold, held, now = ArrivalHold(hold_ms), [], 0
+        for number in range(rng.randint(1, 60)):
+            now += rng.choice([0, 1, 10, 100])  # bursts and gaps
+            key = (rng.randint(0, 40), f"{number:03d}")
+            hold.admit(key, key, now_ms=now)
+            held.append((key, now))
+            if rng.random() < 0.5:
+                assert hold.release(now) == _reference_release(held, now, hold_ms)
+        now += hold_ms
+        assert hold.release(now) == _reference_release(held, now, hold_ms)
+        assert len(hold) == len(held) == 0
+        assert not hold._released and not hold._by_arrival  # nothing left behind by items let out early
+
+
 def test_a_negative_hold_is_refused():
     with pytest.raises(ValueError, match="hold_ms"):
         ArrivalHold(-1)

@@ -98,6 +98,24 @@ def test_a_record_that_breaks_the_detector_is_dead_lettered_not_fatal():
     assert (letter.stage, letter.reason, letter.partition, letter.offset) == ("detect", "processing_error", 2, 9)
 
 
+def test_a_batch_that_breaks_the_classifier_is_dead_lettered_and_saves_no_context():
+    stages, _ = make_stages()
+
+    class Broken:
+        def classify(self, texts, hints):
+            raise RuntimeError("bug")
+
+    stages.classifier = Broken()
+    values = [stages.enrich(stages.codecs.raw.encode(m.to_record()), Origin("r", 0, i), {})[0].value
+              for i, m in enumerate(build_scenario("demo")[:3])]
+    contexts: dict = {}
+    out = stages.classify([(v, Origin("mentions.enriched", 1, i)) for i, v in enumerate(values)], contexts)
+    letters = [DeadLetter.from_record(stages.codecs.dead_letter.decode(o.value)) for o in out]
+    assert [(d.stage, d.reason) for d in letters] == [("classify", "processing_error")] * 3
+    assert sorted(d.offset for d in letters) == [0, 1, 2] and {d.value for d in letters} == set(values)
+    assert contexts == {}
+
+
 def test_classify_batches_keep_event_time_order_and_dead_letter_only_the_bad_ones():
     stages, _ = make_stages()
     mentions = build_scenario("demo")[:4]
