@@ -65,8 +65,9 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
     author_histories = app.Table(AUTHORS_TABLE, schema=json_schema, partitions=names.partitions)
 
     async def send(outputs: list[Output]) -> None:
-        for out in outputs:
-            await topic[out.role].send(key=out.key, value=out.value)
+        # Until the broker has every record: a batch is acked (its offsets committed) only after this returns.
+        deliveries = [await topic[out.role].send(key=out.key, value=out.value) for out in outputs]
+        await asyncio.gather(*deliveries)
 
     @app.agent(topic["raw"], name="enrich")
     async def enrich(stream: faust.StreamT) -> None:

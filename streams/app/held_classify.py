@@ -26,6 +26,7 @@ from streams.app.tables import BatchTableView
 log = logging.getLogger(__name__)
 
 RELEASE_TICK = 0.05  # seconds between looks at what is held
+RETRY_AFTER_MS = 1000  # at least this long between tries after a failed send
 
 
 def monotonic_ms() -> int:
@@ -52,6 +53,7 @@ class HeldClassify:
         self._lock = asyncio.Lock()
         self._unsent_letters: list[Output] = []  # dead letters a failed send left, with their events
         self._unsent_lettered: list[Any] = []
+        self._retry_at = 0  # no release before this (clock ms), after a failed send
 
     async def take(self, stream: Any, events: Sequence[Any]) -> None:
         """Events just read from the stream (in offset order per partition)."""
@@ -63,6 +65,12 @@ class HeldClassify:
                 self.acks.received(event)
                 origin = origin_of(event)
                 enriched = self.stages.decode_enriched(event.value, origin, letters)
+                if enriched is not None and event.message.key != enriched.enrichment.brand_id.encode("utf-8"):
+                    # Its brand's context lives in the partition of its brand id: a foreign key has no place.
+                    letters.append(self.stages.dead_letter(
+                        "classify", "key_not_brand", f"keyed {event.message.key!r}, about brand "
+                        f"{enriched.enrichment.brand_id!r}", origin, event.value))
+                    enriched = None
                 if enriched is None:
                     lettered.append(event)  # its dead letter is in letters
                 else:
@@ -86,6 +94,10 @@ class HeldClassify:
 
     async def _classify(self, stream: Any, letters: list[Output], lettered: list[Any], now: int) -> None:
         letters, lettered = self._unsent_letters + letters, self._unsent_lettered + lettered
+        self._unsent_letters, self._unsent_lettered = [], []
+        if now < self._retry_at:  # after a failed send: what came meanwhile waits with the rest
+            self._unsent_letters, self._unsent_lettered = letters, lettered
+            return
         released = self.hold.drain() if self.flushing() else self.hold.release(now)
         if not released and not letters:
             return
@@ -97,19 +109,24 @@ class HeldClassify:
                 items = [item for _, item in released]
                 for start in range(0, len(items), self.batch_size):
                     outputs += self.stages.classify_mentions(items[start:start + self.batch_size], contexts)
+                    await asyncio.sleep(0)  # a long drain must not starve the consumer's heartbeats
                 await self.send(outputs)
-        except Exception:
-            # Sending failed (classification errors are dead letters already): nothing is saved or acknowledged,
-            # and the mentions wait out another hold before they are classified again from the same state.
-            log.exception("classifying %d held mentions failed; they are held again", len(released))
+        except BaseException as exc:
+            # Sending failed or was cancelled (classification errors are dead letters already): nothing is saved
+            # or acknowledged, and the mentions are held again, to be classified again from the same state.
             self._unsent_letters, self._unsent_lettered = letters, lettered
             for event, item in released:
                 self.hold.admit(item[0].mention.event_order, (event, item), now)
+            if not isinstance(exc, Exception):
+                raise
+            self._retry_at = now + max(self.hold.hold_ms, RETRY_AFTER_MS)
+            log.exception("classifying %d held mentions failed; they are held again", len(released))
             return
-        self._unsent_letters, self._unsent_lettered = [], []
         events = [event for event, _ in released]
-        table = BatchTableView(self.contexts, events)
-        for brand_id, state in written.items():
-            table[brand_id] = state
-        for event in self.acks.done(lettered + events):
-            await stream.ack(event)
+        try:
+            table = BatchTableView(self.contexts, events)
+            for brand_id, state in written.items():  # each has an event of its key in this release: take() checks
+                table[brand_id] = state
+        finally:  # sent: acknowledged whatever happens to the contexts, never stranded
+            for event in self.acks.done(lettered + events):
+                await stream.ack(event)

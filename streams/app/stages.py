@@ -34,6 +34,9 @@ from streams.serialization import Codec, DecodeError
 
 log = logging.getLogger(__name__)
 
+# Kafka's default record limit is 1 MiB: a letter keeps its original bytes up to this, with room for the rest.
+MAX_LETTER_VALUE_BYTES = 1_000_000
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -89,8 +92,12 @@ class Stages:
         self.metrics.record_dead_letter(stage, reason)
         # The reason and position only: message text never goes to the logs.
         log.warning("dead-lettered %s/%d@%d at %s: %s", origin.topic, origin.partition, origin.offset, stage, reason)
+        error = error[:2000]
+        if value is not None and len(value) > MAX_LETTER_VALUE_BYTES:  # or the letter itself outgrows a record
+            error += f" (value cut to its first {MAX_LETTER_VALUE_BYTES} of {len(value)} bytes)"
+            value = value[:MAX_LETTER_VALUE_BYTES]
         record = DeadLetter(
-            stage=stage, reason=reason, error=error[:2000], topic=origin.topic, partition=origin.partition,
+            stage=stage, reason=reason, error=error, topic=origin.topic, partition=origin.partition,
             offset=origin.offset, failed_at=self.wall_clock_ms(), key=origin.key, value=value,
         )
         return Output("dead_letter", origin.key, self.codecs.dead_letter.encode(record.to_record()))
@@ -191,11 +198,11 @@ class Stages:
                       for e, c in zip(decoded, classifications, strict=True)]
         outputs = [Output("classified", _brand_key(c.brand_id), self.codecs.classified.encode(c.to_record()))
                    for c in classified]
-        for brand_id, state in touched.items():  # written once the whole batch is classified
-            contexts[brand_id] = state
         for c in classified:
             self.metrics.record_classified(c)
             self.metrics.record_event_time_lag("classify", c.mention.created_at)
+        for brand_id, state in touched.items():  # last: written only once the whole batch is classified
+            contexts[brand_id] = state
         return outputs
 
     # -- detect ------------------------------------------------------------------------------

@@ -249,3 +249,14 @@ def test_the_worker_keeps_every_own_name_of_a_brand_out_of_its_emerging_terms():
     # From the brands file: an alias, a multi-word alias, a handle and a hashtag; not only the id.
     assert {"acmetel", "acmemobile", "@acme_support", "#acmetelecom", "acme"} <= detector.own_terms("acme")
     assert "acmetel" not in detector.own_terms("globex")
+
+
+def test_a_dead_letter_keeps_at_most_a_record_s_worth_of_the_original_bytes():
+    from streams.app.stages import MAX_LETTER_VALUE_BYTES
+
+    stages, _ = make_stages()
+    huge = b"\x00" * (MAX_LETTER_VALUE_BYTES + 50_000)
+    out = stages.enrich(huge, Origin("mentions.raw", 3, 7, b"k"), {})
+    letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[0].value))
+    assert letter.value == huge[:MAX_LETTER_VALUE_BYTES] and len(out[0].value) < 1_048_576
+    assert f"of {len(huge)} bytes" in letter.error
