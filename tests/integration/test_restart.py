@@ -171,9 +171,8 @@ def test_mentions_held_for_event_order_are_classified_once_whatever_ends_the_wor
         before = classified_ids(idle=3)
         assert sorted(before) == (expected if ending == "stop" else [])
         with WorkerProcess(broker.bootstrap, env={"SNOWBALL_METRICS_PORT": "0"}, log_path=tmp_path / "worker-2.log"):
-            # The embedded broker reports a partition's end as its last batch's base offset + 1 (shared notes), and
-            # a worker starting on a backlog may not see the rest of a last batch until more records come: as a
-            # live stream does, send one more mention a second, each in a batch of its own, until all are back.
+            # As a live stream would, one more mention a second until every held one is back and the new worker is
+            # at work on the later ones (so a mention it classified twice would show).
             producer = make_producer(broker.bootstrap)
             later = iter(build_scenario("demo")[60:])
             after: list[str] = []
