@@ -51,59 +51,62 @@ class HeldClassify:
         self.hold: ArrivalHold[tuple[Any, tuple]] = ArrivalHold(hold_ms)
         self.acks: OffsetOrderAcks[Any] = OffsetOrderAcks(lambda event: event.message.tp)
         self._lock = asyncio.Lock()
-        self._unsent_letters: list[Output] = []  # dead letters a failed send left, with their events
-        self._unsent_lettered: list[Any] = []
+        self._unsent: list[tuple[Any, Output]] = []  # (event, its dead letter) a failed send left
         self._retry_at = 0  # no release before this (clock ms), after a failed send
 
     async def take(self, stream: Any, events: Sequence[Any]) -> None:
         """Events just read from the stream (in offset order per partition)."""
         async with self._lock:
-            letters: list[Output] = []
-            lettered: list[Any] = []
+            lettered: list[tuple[Any, Output]] = []
             now = self.clock_ms()
             for event in events:
                 self.acks.received(event)
-                origin = origin_of(event)
-                enriched = self.stages.decode_enriched(event.value, origin, letters)
-                if enriched is not None and event.message.key != enriched.enrichment.brand_id.encode("utf-8"):
-                    # Its brand's context lives in the partition of its brand id: a foreign key has no place.
-                    letters.append(self.stages.dead_letter(
-                        "classify", "key_not_brand", f"keyed {event.message.key!r}, about brand "
-                        f"{enriched.enrichment.brand_id!r}", origin, event.value))
-                    enriched = None
-                if enriched is None:
-                    lettered.append(event)  # its dead letter is in letters
-                else:
-                    self.hold.admit(enriched.mention.event_order, (event, (enriched, origin, event.value)), now)
-            await self._classify(stream, letters, lettered, now)
+                letter = self._hold_or_letter(event, now)
+                if letter is not None:
+                    lettered.append((event, letter))
+            await self._classify(stream, lettered, now)
+
+    def _hold_or_letter(self, event: Any, now: int) -> Output | None:
+        """Hold the event's mention, or return the dead letter of an event that cannot be classified."""
+        origin = origin_of(event)
+        letters: list[Output] = []
+        enriched = self.stages.decode_enriched(event.value, origin, letters)
+        if enriched is None:
+            return letters[0]
+        brand_id = enriched.enrichment.brand_id
+        if event.message.key != brand_id.encode("utf-8"):
+            # Its brand's context lives in the partition of its brand id: a foreign key has no place.
+            why = f"keyed {event.message.key!r}, about brand {brand_id!r}"
+            return self.stages.dead_letter("classify", "key_not_brand", why, origin, event.value)
+        self.hold.admit(enriched.mention.event_order, (event, (enriched, origin, event.value)), now)
+        return None
 
     async def release_due(self, stream: Any) -> None:
         """What has been held long enough (everything, while the app stops or rebalances)."""
         async with self._lock:
-            await self._classify(stream, [], [], self.clock_ms())
+            await self._classify(stream, [], self.clock_ms())
 
     async def release_loop(self, stream: Any) -> None:
         # Not an app.timer: Faust ends its timers before it waits for the events in flight, held ones included.
         while True:
             await asyncio.sleep(RELEASE_TICK)
-            if len(self.hold) or self._unsent_lettered:
+            if len(self.hold) or self._unsent:
                 try:
                     await self.release_due(stream)
                 except Exception:  # a bug here must not end the loop: the next tick tries again
                     log.exception("releasing held mentions failed")
 
-    async def _classify(self, stream: Any, letters: list[Output], lettered: list[Any], now: int) -> None:
-        letters, lettered = self._unsent_letters + letters, self._unsent_lettered + lettered
-        self._unsent_letters, self._unsent_lettered = [], []
+    async def _classify(self, stream: Any, lettered: list[tuple[Any, Output]], now: int) -> None:
+        lettered, self._unsent = self._unsent + lettered, []
         if now < self._retry_at:  # after a failed send: what came meanwhile waits with the rest
-            self._unsent_letters, self._unsent_lettered = letters, lettered
+            self._unsent = lettered
             return
         released = self.hold.drain() if self.flushing() else self.hold.release(now)
-        if not released and not letters:
+        if not released and not lettered:
             return
         written: dict[str, dict] = {}  # brand contexts, saved once the outputs are sent
         contexts = ChainMap(written, self.contexts)
-        outputs = list(letters)
+        outputs = [letter for _, letter in lettered]
         try:
             with self.stages.metrics.stage_timer("classify"):
                 items = [item for _, item in released]
@@ -114,7 +117,7 @@ class HeldClassify:
         except BaseException as exc:
             # Sending failed or was cancelled (classification errors are dead letters already): nothing is saved
             # or acknowledged, and the mentions are held again, to be classified again from the same state.
-            self._unsent_letters, self._unsent_lettered = letters, lettered
+            self._unsent = lettered
             for event, item in released:
                 self.hold.admit(item[0].mention.event_order, (event, item), now)
             if not isinstance(exc, Exception):
@@ -128,5 +131,5 @@ class HeldClassify:
             for brand_id, state in written.items():  # each has an event of its key in this release: take() checks
                 table[brand_id] = state
         finally:  # sent: acknowledged whatever happens to the contexts, never stranded
-            for event in self.acks.done(lettered + events):
+            for event in self.acks.done([event for event, _ in lettered] + events):
                 await stream.ack(event)

@@ -144,7 +144,8 @@ class Stages:
 
     # -- classify ----------------------------------------------------------------------------
     def classify(self, batch: Sequence[tuple[bytes, Origin]], contexts: MutableMapping[str, dict]) -> list[Output]:
-        """A batch of enriched mentions -> classified mentions, same keys (brand ids); see ``classify_mentions``."""
+        """A batch of enriched mentions -> classified mentions, same keys (brand ids), in one go: the in-process
+        pipeline (tests); the classify agent decodes, holds and calls ``classify_mentions`` (``HeldClassify``)."""
         outputs: list[Output] = []
         received: list[tuple[EnrichedMention, Origin, bytes]] = []
         for value, origin in batch:
