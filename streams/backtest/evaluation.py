@@ -53,14 +53,14 @@ def rate_profile(times: list[int]) -> tuple[int, int]:
 
 
 def classify_gold(scenario: LabelledScenario) -> list[ClassifiedMention]:
-    from streams.backtest.runner import with_brand_context
     from streams.enrichment import BrandCatalog, Enricher
+    from streams.pipeline import BrandStep
     from streams.settings import DEFAULT_BRANDS_FILE
 
     enricher = Enricher(BrandCatalog.from_yaml(DEFAULT_BRANDS_FILE))
     enriched = [e for m in scenario.mentions for e in enricher.enrich(m)]
     # The app's context stage runs in arrival order; keep the scenario's arrival order (jitter included).
-    enriched, _ = with_brand_context(enriched, [None] * len(enriched), by_time=False)
+    enriched, _ = BrandStep.contextualize(enriched, {})
     return [ClassifiedMention(e.mention, e.enrichment, with_gold(Sentiment(scenario.tones[e.mention.id])))
             for e in enriched]
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from streams.backtest.labels import parse_sentiment, with_gold
 from streams.detection import DetectorConfig, SnowballDetector
-from streams.enrichment.authors import track_author
 from streams.models import Alert, ClassifiedMention, RawMention, Sentiment
+from streams.pipeline import BrandState, BrandStep, EnrichStep, in_event_order
+from streams.pipeline.brand_step import classifier_step
 
 HOUR_MS = 3_600_000
 MAX_PROBLEMS = 5  # invalid records quoted with their line; the rest are counted by reason
@@ -89,54 +90,36 @@ def load_mentions(path: Path, mapping: dict[str, str] | None = None, sentiment_c
 
 def classify(mentions: list[tuple[RawMention, Sentiment | None]], brands_file: Path, model_dir: Path | None,
              use_model: bool, counts: Counter, batch_size: int = 1024) -> list[ClassifiedMention]:
-    """Enrich, then classify in batches (or take the gold label); sorted by event time, as a replay."""
+    """The live pipeline's steps before detection, over the whole history in event order: enrich (a mention id
+    seen before is a redelivery, as live), brand contexts, then the classifier in batches (or the gold label)."""
     from streams.enrichment import BrandCatalog, Enricher
 
-    enricher = Enricher(BrandCatalog.from_yaml(brands_file))
+    mentions = in_event_order(mentions, itemgetter(0))
+    enriched_batch = EnrichStep(Enricher(BrandCatalog.from_yaml(brands_file))).run([raw for raw, _ in mentions], {})
     enriched, golds = [], []
-    for raw, gold in mentions:
-        found = enricher.enrich(raw)
-        if not found:
-            counts["unmatched"] += 1
+    for (_, gold), found in zip(mentions, enriched_batch.enriched, strict=True):
         enriched.extend(found)
         golds.extend([gold] * len(found))
-    enriched, golds = with_brand_context(enriched, golds)
+    redelivered = set(enriched_batch.redelivered)
+    counts["unmatched"] += sum(1 for i, found in enumerate(enriched_batch.enriched)
+                               if not found and i not in redelivered)
+    counts["redelivered"] += len(enriched_batch.redelivered)
+    enriched, _ = BrandStep.contextualize(enriched, {})
     classifier = None
     if use_model or any(g is None for g in golds):
         from streams.classification import load_classifier
 
-        classifier = load_classifier(model_dir)
+        classifier = classifier_step(load_classifier(model_dir), batch_size)
+    models = classifier(enriched) if classifier is not None else [None] * len(enriched)
     out: list[ClassifiedMention] = []
-    for start in range(0, len(enriched), batch_size):
-        batch = enriched[start:start + batch_size]
-        models = (classifier.classify([e.mention.text for e in batch], [e.mention.lang_hint for e in batch])
-                  if classifier is not None else [None] * len(batch))
-        for e, model, gold in zip(batch, models, golds[start:start + batch_size], strict=True):
-            classification = with_gold(gold, model) if gold is not None and not use_model else model
-            if classification is None:
-                counts["unclassified"] += 1
-                continue
-            out.append(ClassifiedMention(e.mention, e.enrichment, classification))
-    out.sort(key=lambda cm: cm.mention.event_order)
+    for e, model, gold in zip(enriched, models, golds, strict=True):
+        classification = with_gold(gold, model) if gold is not None and not use_model else model
+        if classification is None:
+            counts["unclassified"] += 1
+            continue
+        out.append(ClassifiedMention(e.mention, e.enrichment, classification))
     counts["classified"] += len(out)
     return out
-
-
-def with_brand_context(enriched: list, golds: list, by_time: bool = True) -> tuple[list, list]:
-    """The app's per-brand context stage (cascade root, near-duplicate cluster), in event-time order (or as given),
-    so a replay gives the detector what the pipeline gives it (``near_duplicate_of`` in particular)."""
-    from streams.enrichment.context import update_brand_context
-
-    order = list(range(len(enriched)))
-    if by_time:
-        order.sort(key=lambda i: enriched[i].mention.event_order)
-    contexts: dict[str, Any] = {}
-    out = []
-    for i in order:
-        brand = enriched[i].enrichment.brand_id
-        contexts[brand], e = update_brand_context(contexts.get(brand), enriched[i])
-        out.append(e)
-    return out, [golds[i] for i in order]
 
 
 def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = None,
@@ -193,21 +176,22 @@ def brand_groups(classified: list[ClassifiedMention], workers: int) -> list[froz
 
 
 def _detect_brands(classified: list[ClassifiedMention], config: DetectorConfig | None,
-                   brand_names: Mapping[str, Iterable[str]] | None, indices: Iterable[int] | None = None) -> Emitted:
-    """The detector over ``classified`` (only the mentions at ``indices``, ascending, when given), in input order."""
-    detector = SnowballDetector(config, brand_names=brand_names)
-    states: dict[str, dict[str, Any]] = {}
-    histories: dict[str, dict[str, Any]] = {}  # by brand|author, as the live table
-    emitted = []
-    for i in range(len(classified)) if indices is None else indices:
-        cm = classified[i]
-        brand = cm.enrichment.brand_id
-        state, out = detector.process(states.get(brand), cm)
-        states[brand] = state
-        track_author(histories, cm, out)
-        if out:
-            emitted.append((i, out))
-    return emitted, {b: detector.stats(s) for b, s in states.items()}
+                   brand_names: Mapping[str, Iterable[str]] | None, indices: list[int] | None = None) -> Emitted:
+    """The live pipeline's detection over ``classified`` (only the mentions at ``indices``, ascending, when given),
+    in input order, as one batch."""
+    step = BrandStep(_no_classifier, SnowballDetector(config, brand_names=brand_names))
+    indices = list(range(len(classified))) if indices is None else indices
+    state = BrandState()
+    batch = step.detect([classified[i] for i in indices], state)
+    for failure in batch.failures:
+        raise failure.error
+    state.apply(batch)
+    emitted = [(indices[source], alerts) for source, alerts in batch.alerts]
+    return emitted, {b: step.detector.stats(s) for b, s in state.detectors.items()}
+
+
+def _no_classifier(mentions: Any) -> Any:
+    raise TypeError("the backtest's detection takes classified mentions")
 
 
 # What forked workers read from the parent's memory instead of a pickled copy: (mentions, config, brand names,

@@ -6,10 +6,15 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # per dataclass: its field names (``fields`` is slow per call)
+
 
 def shallow_record(obj: Any) -> dict[str, Any]:
     """A dataclass as a dict of its fields, without a deep copy: records are only read by the encoder."""
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: getattr(obj, name) for name in names}
 
 
 class Sentiment(StrEnum):
