@@ -124,7 +124,7 @@ class PipelineMetrics:
             ["stage", "reason"], registry=r,
         )
         self._latency = Histogram(
-            "snowball_processing_latency_seconds", "Wall time to process one record, by stage.",
+            "snowball_processing_latency_seconds", "Wall time to process one batch, by stage.",
             ["stage"], buckets=LATENCY_BUCKETS, registry=r,
         )
         self._last_processed = Gauge(
@@ -264,13 +264,17 @@ class PipelineMetrics:
 
     @contextmanager
     def stage_timer(self, stage: str) -> Iterator[None]:
-        stage = self._stage(stage)
         start = time.perf_counter()
         try:
             yield
         finally:
-            self._latency.labels(stage).observe(time.perf_counter() - start)
-            self._last_processed.labels(stage).set(self._clock())
+            self.observe_stage(stage, time.perf_counter() - start)
+
+    def observe_stage(self, stage: str, seconds: float) -> None:
+        """A batch of ``stage`` took ``seconds``; the stage processed something now."""
+        stage = self._stage(stage)
+        self._latency.labels(stage).observe(seconds)
+        self._last_processed.labels(stage).set(self._clock())
 
     def record_event_time_lag(self, stage: str, created_at_ms: int) -> None:
         """Observe now minus the mention's event time (``created_at``, epoch ms); clock skew counts as 0."""
@@ -282,6 +286,13 @@ class PipelineMetrics:
         if topic not in self._topics or not 0 <= partition < self._partitions:
             return
         self._consumer_lag.labels(topic, str(partition)).set(max(lag, 0))
+
+    def forget_partition(self, topic: str, partition: int) -> None:
+        """This worker no longer reads the partition (a rebalance gave it to another): drop its lag series."""
+        try:
+            self._consumer_lag.remove(topic, str(partition))
+        except KeyError:
+            pass
 
     def record_classifier_batch(self, size: int, seconds: float) -> None:
         self._classified_total.inc(size)

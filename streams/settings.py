@@ -84,6 +84,25 @@ class DetectionSettings(BaseModel):
         )
 
 
+class GroupSettings(BaseModel):
+    """The consumer group's timeouts. Short by default: a worker that dies is replaced within seconds (the session
+    timeout, then a rebalance), on Apache Kafka as on the embedded broker."""
+
+    # 6 s: Apache Kafka's default floor (group.min.session.timeout.ms). Heartbeats come from Faust's consumer
+    # thread, whatever the batch at hand; the embedded broker adds ~5 s to every join on top of this.
+    session_timeout_seconds: float = Field(6.0, ge=1, le=300,
+                                           description="A worker silent this long leaves the group.")
+    heartbeat_interval_seconds: float = Field(1.0, gt=0, le=60)
+    rebalance_timeout_seconds: float = Field(10.0, ge=1, le=300,
+                                             description="How long a rebalance waits for members to rejoin.")
+
+    @model_validator(mode="after")
+    def _heartbeats_fit(self) -> GroupSettings:
+        if self.heartbeat_interval_seconds * 3 > self.session_timeout_seconds:
+            raise ValueError("heartbeat_interval_seconds must be at most a third of session_timeout_seconds")
+        return self
+
+
 class Settings(BaseSettings):
     """Every knob of a Snowball process. Nested fields use ``__``: ``SNOWBALL_TOPICS__RAW``."""
 
@@ -101,14 +120,14 @@ class Settings(BaseSettings):
     metrics_port: int = Field(9108, ge=0, description="Port of the /metrics endpoint; 0 disables it.")
     metrics_host: str = "127.0.0.1"
     model_dir: Path | None = Field(None, description="Classifier model directory; unset uses the built-in model.")
-    classify_batch_size: int = Field(256, ge=1)
+    group: GroupSettings = Field(default_factory=GroupSettings)
+    classify_batch_size: int = Field(256, ge=1, description="Mentions per classifier call.")
+    consume_batch_size: int = Field(2000, ge=1, le=100_000,
+                                    description="Records the worker reads at most per batch (one commit each).")
     reorder_hold_seconds: float = Field(
         2.0, ge=0, le=60,
         description="Wall time each enriched mention waits before classification, so that the mentions of a "
                     "burst or a replay, merged out of order from the raw partitions, go on in event order.",
     )
     data_dir: Path = Field(Path("/tmp/snowball"), description="Faust's local state directory.")
-    embedded_profile: bool = Field(
-        False, description="Short group timeouts suited to the single-node embedded broker."
-    )
     log_level: str = "INFO"

@@ -1,35 +1,71 @@
-"""The Faust application: topics, tables and three short agents around ``Stages``.
+"""The Faust application: the consumer group, the assignment, the tables and their recovery, the commits.
+
+Faust owns what it does well: group membership and partition assignment (co-partitioned: partition
+N of ``mentions.raw``, ``mentions.enriched`` and every table's changelog go to one worker), table
+recovery from the changelogs, and offset commits through its group member. Records do not move
+through Faust's streams (about 85 us of per-event machinery each, see the README's Performance
+part): the worker loop (``streams.app.worker_loop``) reads the assigned partitions with librdkafka
+in batches, calls the batch pipeline, writes the tables' stores and changelogs and commits through
+Faust. Faust's own fetcher reads only the changelogs, to recover the tables.
 
 Keys make every stateful step partition-local: ``mentions.raw`` is keyed by mention id (the
-``seen-mentions`` table deduplicates by id), the later topics by brand id (the
-``detector-state`` table holds one detector state per brand). Tables are changelog-backed, so a
-restart or a rebalance restores them from Kafka.
+``seen-mentions`` table drops redeliveries), ``mentions.enriched`` by brand id (brand contexts,
+detector states and author histories live in the partition of their brand).
 """
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Iterable
+from typing import Any
 
 import faust
+from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP
 
 from streams.app.codecs import DETECTOR_STATE_CODEC
-from streams.app.held_classify import HeldClassify, origin_of
-from streams.app.stages import Output, Stages
-from streams.app.tables import BatchTableView, as_current
-from streams.enrichment.authors import brand_of_history_key
+from streams.app.stages import AUTHORS, CONTEXTS, DETECTORS, SEEN, Stages
 from streams.kafka.admin import TopicSpec
 from streams.settings import Settings
 
-SEEN_TABLE = "seen-mentions"
-CONTEXT_TABLE = "brand-context"
-DETECTOR_TABLE = "detector-state"
-AUTHORS_TABLE = "author-history"
-TABLES = (SEEN_TABLE, CONTEXT_TABLE, DETECTOR_TABLE, AUTHORS_TABLE)
-ENRICH_BATCH = 500
-DETECT_BATCH = 500  # events per detector checkpoint: one state write per brand per batch
+# Faust table name of each state the steps return (``Step.writes``); changelogs are "<app id>-<name>-changelog".
+TABLE_NAMES = {SEEN: "seen-mentions", CONTEXTS: "brand-context", DETECTORS: "detector-state",
+               AUTHORS: "author-history"}
+SOURCE_ROLES = ("raw", "enriched")  # the topics the worker reads; the others it only writes
+OUTPUT_ROLES = ("enriched", "classified", "alerts", "dead_letter")
 
 
-def _faust_settings(settings: Settings, bootstrap: str) -> dict:
+class ChangelogOnlyConsumer(faust_aiokafka.Consumer):
+    """Faust's consumer, fetching changelogs only: the source partitions are in the group and assigned to this
+    worker (so tables are co-partitioned with them), but never activated here; the worker loop reads them."""
+
+    def _set_active_tps(self, tps: Iterable[TP]) -> set[TP]:
+        return super()._set_active_tps({tp for tp in tps if self._is_changelog_tp(tp)})
+
+    def resume_partitions(self, tps: Iterable[TP]) -> None:
+        super().resume_partitions({tp for tp in tps if self._is_changelog_tp(tp)})
+
+
+class _Transport(faust_aiokafka.Transport):
+    Consumer = ChangelogOnlyConsumer
+
+
+class SnowballApp(faust.App):
+    """A Faust app whose consumer never fetches source topics, and whose stop first lets the worker loop finish
+    its batch, let out what it holds and commit, while the group member can still commit."""
+
+    worker_loop: Any = None  # streams.app.worker_loop.WorkerLoop, set by create_app
+
+    def _new_transport(self) -> Any:
+        return _Transport(self.conf.broker_consumer, self)
+
+    async def on_stop(self) -> None:
+        if self.worker_loop is not None:
+            await self.worker_loop.stop()
+        await super().on_stop()
+
+
+def faust_settings(settings: Settings, bootstrap: str) -> dict:
+    group = settings.group
     conf = dict(
         broker=f"kafka://{bootstrap}",
         store="memory://",
@@ -40,78 +76,37 @@ def _faust_settings(settings: Settings, bootstrap: str) -> dict:
         consumer_auto_offset_reset="earliest",
         table_standby_replicas=0,
         datadir=str(settings.data_dir),
+        broker_session_timeout=group.session_timeout_seconds,
+        broker_heartbeat_interval=group.heartbeat_interval_seconds,
+        broker_rebalance_timeout=group.rebalance_timeout_seconds,
+        stream_recovery_delay=0.0,  # recover at once: a worker taking partitions over should not wait
     )
-    if settings.embedded_profile:
-        # Tansu joins groups slowly with defaults (~30 s); one local worker wants short timeouts.
-        conf.update(broker_session_timeout=6.0, broker_heartbeat_interval=1.0, broker_rebalance_timeout=10.0,
-                    broker_commit_interval=1.0, stream_recovery_delay=0.0, producer_linger=0.005)
     return conf
 
 
-def create_app(settings: Settings, bootstrap: str, stages: Stages) -> faust.App:
-    app = faust.App(settings.app_id, **_faust_settings(settings, bootstrap))
+def create_app(settings: Settings, bootstrap: str, stages: Stages) -> SnowballApp:
+    from streams.app.worker_loop import WorkerLoop
+
+    app = SnowballApp(settings.app_id, **faust_settings(settings, bootstrap))
     names = settings.topics
-    topic = {
-        role: app.topic(getattr(names, role), key_type=bytes, value_type=bytes, key_serializer="raw",
-                        value_serializer="raw", partitions=names.partitions)
-        for role in ("raw", "enriched", "classified", "alerts", "dead_letter")
-    }
+    for role in SOURCE_ROLES:  # subscribed (so assigned), never iterated: see ChangelogOnlyConsumer
+        app.topics.add(app.topic(getattr(names, role), key_type=bytes, value_type=bytes, key_serializer="raw",
+                                 value_serializer="raw", partitions=names.partitions))
     # Serializers only: a value_type makes recovery call value_type.from_data, which plain dicts lack.
     json_schema = faust.Schema(key_serializer="json", value_serializer="json")
-    seen = app.Table(SEEN_TABLE, schema=json_schema, partitions=names.partitions)
-    contexts = app.Table(CONTEXT_TABLE, schema=json_schema, partitions=names.partitions)
-    detector_states = app.Table(DETECTOR_TABLE, partitions=names.partitions,
-                                schema=faust.Schema(key_serializer="json", value_serializer=DETECTOR_STATE_CODEC))
-    author_histories = app.Table(AUTHORS_TABLE, schema=json_schema, partitions=names.partitions)
+    detector_schema = faust.Schema(key_serializer="json", value_serializer=DETECTOR_STATE_CODEC)
+    tables = {role: app.Table(name, schema=detector_schema if role == DETECTORS else json_schema,
+                              partitions=names.partitions)
+              for role, name in TABLE_NAMES.items()}
+    app.worker_loop = WorkerLoop(app, settings, bootstrap, stages, tables)
 
-    async def send(outputs: list[Output]) -> None:
-        # Until the broker has every record: a batch is acked (its offsets committed) only after this returns.
-        deliveries = [await topic[out.role].send(key=out.key, value=out.value) for out in outputs]
-        await asyncio.gather(*deliveries)
+    @app.task
+    async def move_records() -> None:
+        await app.worker_loop.run()
 
-    @app.agent(topic["raw"], name="enrich")
-    async def enrich(stream: faust.StreamT) -> None:
-        # Batches, acked after the body returns, like the other agents; each mention's ``seen`` write
-        # is made as its own event, so it lands on that event's changelog partition as before.
-        async for events in stream.take_events(ENRICH_BATCH, within=0.05):
-            with stages.metrics.stage_timer("enrich"):
-                outputs: list[Output] = []
-                for event in events:
-                    with as_current(event):
-                        outputs += stages.enrich(event.value, origin_of(event), seen)
-                await send(outputs)
-
-    held = HeldClassify(stages, contexts, send, settings.classify_batch_size,
-                        round(settings.reorder_hold_seconds * 1000), lambda: app.should_stop or app.rebalancing)
-
-    @app.agent(topic["enriched"], name="classify")
-    async def classify(stream: faust.StreamT) -> None:
-        # Acked by ``held`` once classified (noack_take), so a held mention is never committed unprocessed.
-        releaser = asyncio.ensure_future(held.release_loop(stream))
-        try:
-            async for events in stream.noack_take(settings.classify_batch_size, within=0.05):
-                await held.take(stream, events)
-        finally:
-            releaser.cancel()
-
-    @app.agent(topic["classified"], name="detect")
-    async def detect(stream: faust.StreamT) -> None:
-        # take_events acks a batch only after this body returns: offsets never pass saved state.
-        async for events in stream.take_events(DETECT_BATCH, within=0.05):
-            with stages.metrics.stage_timer("detect"):
-                await send(stages.detect([(e.value, origin_of(e)) for e in events],
-                                         BatchTableView(detector_states, events),
-                                         BatchTableView(author_histories, events, owner_key=brand_of_history_key)))
-
-    sources = {names.raw, names.enriched, names.classified}
-
-    @app.timer(10.0)
-    async def report_consumer_lag() -> None:
-        for tp in app.consumer.assignment():
-            if tp.topic in sources:
-                position = await app.consumer.position(tp)
-                if position is not None:
-                    stages.metrics.set_consumer_lag(tp.topic, tp.partition, app.consumer.highwater(tp) - position)
+    @app.on_partitions_revoked.connect
+    async def on_revoked(app: faust.App, revoked: set[TP], **kwargs: Any) -> None:
+        await app.worker_loop.on_revoked(revoked)
 
     app.snowball_topic_specs = topic_specs(settings)
     return app
@@ -122,6 +117,10 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     names = settings.topics
     specs = [TopicSpec(getattr(names, role), names.partitions, names.replication_factor)
              for role in ("raw", "enriched", "classified", "alerts", "dead_letter")]
-    specs += [TopicSpec(f"{settings.app_id}-{table}-changelog", names.partitions, names.replication_factor,
-                        compacted=True) for table in TABLES]
+    specs += [TopicSpec(changelog_topic(settings, table), names.partitions, names.replication_factor,
+                        compacted=True) for table in TABLE_NAMES.values()]
     return specs
+
+
+def changelog_topic(settings: Settings, table_name: str) -> str:
+    return f"{settings.app_id}-{table_name}-changelog"

@@ -29,4 +29,5 @@ def build_stages(settings: Settings, metrics: PipelineMetrics | None = None) -> 
         classifier=load_classifier(settings.model_dir),
         detector=SnowballDetector(settings.detection.to_config(), brand_names=catalog.own_names()),
         metrics=metrics or PipelineMetrics(catalog.ids, topics=settings.topics),
+        classify_batch_size=settings.classify_batch_size,
     )

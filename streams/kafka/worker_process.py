@@ -17,7 +17,7 @@ class WorkerProcess:
     def __init__(self, bootstrap: str, env: dict[str, str] | None = None, log_path: Path | None = None,
                  args: list[str] | None = None) -> None:
         self.bootstrap = bootstrap
-        self.env = {**os.environ, "SNOWBALL_BROKER": bootstrap, "SNOWBALL_EMBEDDED_PROFILE": "true",
+        self.env = {**os.environ, "SNOWBALL_BROKER": bootstrap,
                     "PYTHONUNBUFFERED": "1", **(env or {})}
         self.log_path = log_path
         self.args = args or []
@@ -32,6 +32,17 @@ class WorkerProcess:
             preexec_fn=die_with_parent,
         )
         return self
+
+    def assignment(self) -> tuple[int, str] | None:
+        """(source partitions read, group generation) the worker last logged it reads; None before any."""
+        if self.log_path is None or not self.log_path.exists():
+            return None
+        last = None
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            if " reading " in line and "(generation " in line:
+                words = line.split()
+                last = (int(words[words.index("reading") + 1]), words[-1].rstrip(")"))
+        return last
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None

@@ -1,4 +1,4 @@
-"""The agents' per-record work, without Kafka: same cores, plain dicts for tables."""
+"""The batch pipeline on records, without Kafka: same cores, plain dicts for tables."""
 
 from __future__ import annotations
 
@@ -6,33 +6,51 @@ import dataclasses
 
 import pytest
 
-from streams.app.stages import Origin, Output, Stages
+from streams.app.stages import AUTHORS, CONTEXTS, DETECTORS, SEEN, Output, Record, Stages, Step
 from streams.models import Alert, DeadLetter, Severity
+from streams.pipeline import BrandState
 from streams.scenarios import build_scenario
 from tests.support import make_stages
 
 
+def raw_records(stages: Stages, mentions, partition: int = 0) -> list[Record]:
+    return [Record("mentions.raw", partition, i, m.id.encode(), stages.codecs.raw.encode(m.to_record()))
+            for i, m in enumerate(mentions)]
+
+
+def as_enriched_records(outputs: list[Output], partition: int = 0) -> list[Record]:
+    return [Record("mentions.enriched", partition, i, o.key, o.value)
+            for i, o in enumerate(o for o in outputs if o.role == "enriched")]
+
+
+def apply(state: BrandState, step: Step) -> None:
+    for name, mapping in ((CONTEXTS, state.contexts), (DETECTORS, state.detectors), (AUTHORS, state.authors)):
+        mapping.update(step.writes[name])
+
+
 def run_pipeline(stages: Stages, values: list[bytes], batch: int = 50) -> tuple[list[Output], dict, dict]:
-    """Every value through enrich -> classify -> detect, like the three agents in a row, in batches."""
+    """Every value through the two steps of the live worker (enrich, then classify and detect), in batches."""
     seen: dict = {}
-    contexts: dict = {}
-    states: dict = {}
-    authors: dict = {}
+    state = BrandState({}, {}, {})
     outputs: list[Output] = []
-    enriched: list[tuple[bytes, Origin]] = []
-    for offset, value in enumerate(values):
-        for out in stages.enrich(value, Origin("mentions.raw", 0, offset), seen):
-            if out.role == "enriched":
-                enriched.append((out.value, Origin("mentions.enriched", 0, len(enriched))))
-            else:
-                outputs.append(out)
-    for start in range(0, len(enriched), batch):
-        classified = stages.classify(enriched[start:start + batch], contexts)
-        outputs += classified
-        to_detect = [(o.value, Origin("mentions.classified", 0, start + i))
-                     for i, o in enumerate(classified) if o.role == "classified"]
-        outputs += stages.detect(to_detect, states, authors)
-    return outputs, seen, states
+    enriched: list[Output] = []
+    raw = [Record("mentions.raw", 0, offset, None, value) for offset, value in enumerate(values)]
+    for start in range(0, len(raw), batch):
+        step = stages.enrich(raw[start:start + batch], seen)
+        seen.update(step.writes[SEEN])
+        enriched += [o for o in step.outputs if o.role == "enriched"]
+        outputs += [o for o in step.outputs if o.role != "enriched"]
+    records = as_enriched_records(enriched)
+    for start in range(0, len(records), batch):
+        step = stages.brand_records(records[start:start + batch], state)
+        apply(state, step)
+        outputs += step.outputs
+    return outputs, seen, state.detectors
+
+
+def enrich_one(stages: Stages, mention, offset: int = 0) -> Record:
+    step = stages.enrich(raw_records(stages, [mention]), {})
+    return Record("mentions.enriched", 0, offset, step.outputs[0].key, step.outputs[0].value)
 
 
 def alerts_of(stages: Stages, outputs: list[Output]) -> list[Alert]:
@@ -52,8 +70,7 @@ def test_the_demo_scenario_alerts_on_the_snowball_and_not_on_sporadic_critics():
 
 def test_outputs_are_keyed_by_brand_for_partition_local_state():
     stages, _ = make_stages()
-    mention = build_scenario("demo")[0]
-    outputs = stages.enrich(stages.codecs.raw.encode(mention.to_record()), Origin("mentions.raw", 0, 0), {})
+    outputs = stages.enrich(raw_records(stages, build_scenario("demo")[:1]), {}).outputs
     assert outputs and all(o.role == "enriched" for o in outputs)
     assert {o.key for o in outputs} <= {b"acme", b"globex"}
 
@@ -74,11 +91,12 @@ def test_a_malformed_record_is_dead_lettered_and_the_next_one_flows():
 
 def test_a_redelivered_mention_is_processed_once():
     stages, _ = make_stages()
-    value = stages.codecs.raw.encode(build_scenario("demo")[0].to_record())
-    seen: dict = {}
-    first = stages.enrich(value, Origin("mentions.raw", 0, 0), seen)
-    again = stages.enrich(value, Origin("mentions.raw", 0, 1), seen)
-    assert first and again == []
+    record = raw_records(stages, build_scenario("demo")[:1])[0]
+    first = stages.enrich([record], {})
+    again = stages.enrich([dataclasses.replace(record, offset=1)], first.writes[SEEN])
+    assert first.outputs and again.outputs == [] and again.writes[SEEN] == {}
+    within = stages.enrich([record, dataclasses.replace(record, offset=1)], {})  # twice in one batch
+    assert within.outputs == first.outputs
 
 
 def test_a_record_that_breaks_the_detector_is_dead_lettered_not_fatal():
@@ -89,13 +107,14 @@ def test_a_record_that_breaks_the_detector_is_dead_lettered_not_fatal():
             raise RuntimeError("bug")
 
     stages.detector = Broken()
-    value = stages.codecs.raw.encode(build_scenario("demo")[0].to_record())
-    enriched = stages.enrich(value, Origin("mentions.raw", 0, 0), {})[0]
-    classified = stages.classify([(enriched.value, Origin("mentions.enriched", 0, 0))], {})[0]
-    out = stages.detect([(classified.value, Origin("mentions.classified", 2, 9))], {})
-    assert [o.role for o in out] == ["dead_letter"]
-    letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[0].value))
+    mentions = sorted(build_scenario("demo")[:2], key=lambda m: m.event_order)
+    records = [dataclasses.replace(enrich_one(stages, m), partition=2, offset=9 + i) for i, m in enumerate(mentions)]
+    out = stages.brand_records(records, BrandState()).outputs
+    # The classified mention still goes to its topic; detection's failure is its own letter, and the next flows.
+    assert [o.role for o in out] == ["classified", "dead_letter"] * 2
+    letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[1].value))
     assert (letter.stage, letter.reason, letter.partition, letter.offset) == ("detect", "processing_error", 2, 9)
+    assert letter.value == records[0].value
 
 
 def test_a_batch_that_breaks_the_classifier_is_dead_lettered_and_saves_no_context():
@@ -106,24 +125,20 @@ def test_a_batch_that_breaks_the_classifier_is_dead_lettered_and_saves_no_contex
             raise RuntimeError("bug")
 
     stages.classifier = Broken()
-    values = [stages.enrich(stages.codecs.raw.encode(m.to_record()), Origin("r", 0, i), {})[0].value
-              for i, m in enumerate(build_scenario("demo")[:3])]
-    contexts: dict = {}
-    out = stages.classify([(v, Origin("mentions.enriched", 1, i)) for i, v in enumerate(values)], contexts)
-    letters = [DeadLetter.from_record(stages.codecs.dead_letter.decode(o.value)) for o in out]
+    records = [enrich_one(stages, m, i) for i, m in enumerate(build_scenario("demo")[:3])]
+    step = stages.brand_records(records, BrandState())
+    letters = [DeadLetter.from_record(stages.codecs.dead_letter.decode(o.value)) for o in step.outputs]
     assert [(d.stage, d.reason) for d in letters] == [("classify", "processing_error")] * 3
-    assert sorted(d.offset for d in letters) == [0, 1, 2] and {d.value for d in letters} == set(values)
-    assert contexts == {}
+    assert sorted(d.offset for d in letters) == [0, 1, 2] and {d.value for d in letters} == {r.value for r in records}
+    assert all(writes == {} for writes in step.writes.values())
 
 
 def test_classify_batches_keep_event_time_order_and_dead_letter_only_the_bad_ones():
     stages, _ = make_stages()
     mentions = build_scenario("demo")[:4]
-    enriched = [stages.enrich(stages.codecs.raw.encode(m.to_record()), Origin("r", 0, i), {})[0].value
-                for i, m in enumerate(mentions)]
-    batch = [(enriched[0], Origin("e", 0, 0)), (b"junk", Origin("e", 0, 1))] + [
-        (v, Origin("e", 0, i + 2)) for i, v in enumerate(enriched[1:])]
-    out = stages.classify(batch, {})
+    enriched = [enrich_one(stages, m) for m in mentions]
+    batch = [enriched[0], Record("e", 0, 1, b"acme", b"junk")] + enriched[1:]
+    out = stages.brand_records(batch, BrandState()).outputs
     assert [o.role for o in out].count("dead_letter") == 1
     ids = [stages.codecs.classified.decode(o.value)["mention"]["id"] for o in out if o.role == "classified"]
     assert ids == [m.id for m in sorted(mentions, key=lambda m: m.created_at)]
@@ -148,12 +163,11 @@ def test_mentions_of_the_same_time_are_taken_by_id_whatever_their_arrival():
     first, second = build_scenario("demo")[:2]
     same = [dataclasses.replace(m, created_at=first.created_at, text="Acme panne fibre depuis trois jours, remboursez")
             for m in (first, second)]
-    enriched = [stages.enrich(stages.codecs.raw.encode(m.to_record()), Origin("r", 0, i), {})[0].value
-                for i, m in enumerate(same)]
+    enriched = [enrich_one(stages, m, i) for i, m in enumerate(same)]
 
-    def classified(values):
-        out = stages.classify([(v, Origin("e", 0, i)) for i, v in enumerate(values)], {})
-        return [stages.codecs.classified.decode(o.value) for o in out]
+    def classified(records):
+        out = stages.brand_records(records, BrandState()).outputs
+        return [stages.codecs.classified.decode(o.value) for o in out if o.role == "classified"]
 
     forward, backward = classified(enriched), classified(enriched[::-1])
     assert forward == backward
@@ -161,30 +175,26 @@ def test_mentions_of_the_same_time_are_taken_by_id_whatever_their_arrival():
 
 
 def test_state_is_written_once_per_brand_and_batch():
-    """One changelog record per brand and batch, not per mention."""
+    """One changelog record per brand and batch, not per mention; the state read is never written."""
     stages, _ = make_stages()
-    writes: list[str] = []
+    mentions = build_scenario("demo")[:120]
+    enriched = as_enriched_records(stages.enrich(raw_records(stages, mentions), {}).outputs)
 
-    class CountingTable(dict):
+    class ReadOnly(dict):
         def __setitem__(self, key, value):
-            writes.append(key)
-            super().__setitem__(key, value)
+            raise AssertionError("a step must not write the state it reads")
 
-    values = [stages.codecs.raw.encode(m.to_record()) for m in build_scenario("demo")[:120]]
-    enriched = [(o.value, Origin("e", 0, i)) for i, v in enumerate(values)
-                for o in stages.enrich(v, Origin("r", 0, i), {}) if o.role == "enriched"]
-    contexts, states = CountingTable(), CountingTable()
-    classified = stages.classify(enriched, contexts)
-    stages.detect([(o.value, Origin("c", 0, i)) for i, o in enumerate(classified)], states)
-    brands = {key for key in contexts}
-    assert sorted(writes) == sorted(list(brands) * 2)
+    step = stages.brand_records(enriched, BrandState(ReadOnly(), ReadOnly(), ReadOnly()))
+    brands = {r.key.decode() for r in enriched}
+    assert set(step.writes[CONTEXTS]) == set(step.writes[DETECTORS]) == brands
+    assert {key.split("|")[0] for key in step.writes[AUTHORS]} <= brands and step.writes[AUTHORS]
 
 
 def test_invalid_mentions_are_dead_lettered_with_their_reason():
     stages, metrics = make_stages()
     mention = build_scenario("demo")[0]
     far_future = dataclasses.replace(mention, created_at=1_800_000_000_000 + 10 * 86_400_000)
-    out = stages.enrich(stages.codecs.raw.encode(far_future.to_record()), Origin("mentions.raw", 1, 5), {})
+    out = stages.enrich(raw_records(stages, [far_future], partition=1), {}).outputs
     letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[0].value))
     assert (out[0].role, letter.reason) == ("dead_letter", "timestamp_in_future")
 
@@ -206,13 +216,12 @@ def test_detector_counts_and_pii_masks_reach_the_metrics():
 
 def test_author_histories_are_kept_per_brand_and_author_and_explain_repeat_critics():
     stages, _ = make_stages()
-    values = [stages.codecs.raw.encode(m.to_record()) for m in build_scenario("demo")]
-    enriched = [(o.value, Origin("e", 0, i)) for i, v in enumerate(values)
-                for o in stages.enrich(v, Origin("r", 0, i), {}) if o.role == "enriched"]
-    classified = stages.classify(enriched, {})
-    authors: dict = {}
-    outputs = stages.detect([(o.value, Origin("c", 0, i)) for i, o in enumerate(classified)], {}, authors)
-    troll = authors["globex|globex-troll"]["authors"]["globex-troll"]
+    enriched = as_enriched_records(stages.enrich(raw_records(stages, build_scenario("demo")), {}).outputs)
+    state = BrandState({}, {}, {})
+    step = stages.brand_records(enriched, state)
+    apply(state, step)
+    outputs = step.outputs
+    troll = state.authors["globex|globex-troll"]["authors"]["globex-troll"]
     assert troll["mentions"] == troll["negatives"] > 5 and troll["first_at"] < troll["last_at"]
     repeat = [a for a in alerts_of(stages, outputs) if a.kind == "repeat_critic" and a.brand_id == "globex"]
     assert repeat and repeat[0].signals["author_negatives_total"] >= 5
@@ -256,7 +265,7 @@ def test_a_dead_letter_keeps_at_most_a_record_s_worth_of_the_original_bytes():
 
     stages, _ = make_stages()
     huge = b"\x00" * (MAX_LETTER_VALUE_BYTES + 50_000)
-    out = stages.enrich(huge, Origin("mentions.raw", 3, 7, b"k"), {})
+    out = stages.enrich([Record("mentions.raw", 3, 7, b"k", huge)], {}).outputs
     letter = DeadLetter.from_record(stages.codecs.dead_letter.decode(out[0].value))
     assert letter.value == huge[:MAX_LETTER_VALUE_BYTES] and len(out[0].value) < 1_048_576
     assert f"of {len(huge)} bytes" in letter.error

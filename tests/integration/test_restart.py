@@ -1,10 +1,9 @@
 """A worker restart loses no state: the detector resumes from its changelog-backed table.
 
-On Apache Kafka this holds without conditions. The embedded broker (Tansu) reports a partition's
-end as its last batch's base offset + 1, so Faust's table recovery can stop one record short when
-the last changelog batch held several records (shared/notes/embedded-broker.md). The test checks
-for that: when the high watermarks Faust recovered to are below the changelog's true end, it is
-an expected failure that names the gap; otherwise nothing may be lost.
+The embedded broker (Tansu) reports a partition's end as its last batch's base offset + 1, and
+Faust's table recovery reads up to that end (shared/notes/embedded-broker.md). The worker ends
+every changelog flush with a marker alone in its batch, so that end is the true one: nothing may be
+lost, on Tansu as on Apache Kafka.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from streams.app import build_codecs, topic_specs
-from streams.app.faust_app import DETECTOR_TABLE
+from streams.app.faust_app import TABLE_NAMES, changelog_topic
+from streams.app.stages import DETECTORS
 from streams.enrichment import BrandCatalog, Enricher
 from streams.kafka.admin import ensure_topics
 from streams.kafka.clients import make_consumer, make_producer, poll_messages, produce_all
@@ -79,7 +79,7 @@ def test_a_restarted_worker_resumes_detection_where_the_first_one_stopped(tmp_pa
     first_half = sum(len(enricher.enrich(m)) for m in mentions[:half])
     total = sum(len(enricher.enrich(m)) for m in mentions)
     records = [(m.id.encode(), codecs.raw.encode(m.to_record())) for m in mentions]
-    changelog = f"{settings.app_id}-{DETECTOR_TABLE}-changelog"
+    changelog = changelog_topic(settings, TABLE_NAMES[DETECTORS])
     with EmbeddedBroker(log_path=tmp_path / "broker.log") as broker:
         ensure_topics(broker.bootstrap, topic_specs(settings))
         producer = make_producer(broker.bootstrap)
@@ -100,12 +100,10 @@ def test_a_restarted_worker_resumes_detection_where_the_first_one_stopped(tmp_pa
             alerts = [Alert.from_record(codecs.alerts.decode(m.value()))
                       for m in poll_messages(alerts_reader, timeout=20, idle_timeout=4)]
     counted = sum(s["stats"]["mentions"] for s in after.values())
-    if counted != total:
-        recovered = recovered_highwaters(tmp_path / "worker-2.log", changelog)
-        short = {p: (recovered.get(p), stored[p]) for p in stored if recovered.get(p, -1) < stored[p]}
-        if short:
-            pytest.xfail(f"Tansu's low high watermark cut table recovery short (partition: (recovered to, "
-                         f"stored up to)) {short}; {total - counted} mentions' state lost")
+    recovered = recovered_highwaters(tmp_path / "worker-2.log", changelog)
+    assert all(recovered.get(p, -1) >= stored[p] for p in stored), (  # Faust logs the last offset it reads to
+        f"table recovery must read each changelog to its true end: (recovered to, stored up to) "
+        f"{ {p: (recovered.get(p), stored[p]) for p in stored} }")
     # Every mention counted exactly once across the restart: nothing lost, and what at-least-once
     # delivery replays after the restart is recognised as a duplicate, not counted twice.
     assert counted == total
@@ -114,19 +112,10 @@ def test_a_restarted_worker_resumes_detection_where_the_first_one_stopped(tmp_pa
 
 
 
-KILLED_WITH_NOTHING_COMMITTED = pytest.mark.xfail(
-    strict=False,
-    reason="open (2026-12-04): about 1 run in 3 on a loaded machine, the worker restarted after the kill never "
-           "classifies a few contiguous offsets of mentions.enriched, though nothing was committed and a plain "
-           "aiokafka consumer reads them all; suspected: Faust's first start on a backlog with no committed offset "
-           "drops what recovery clears from the stream's buffer (the seek to committed offsets has none to go to)",
-)
-
-
-@pytest.mark.parametrize("ending", ["stop", pytest.param("kill", marks=KILLED_WITH_NOTHING_COMMITTED)])
+@pytest.mark.parametrize("ending", ["stop", "kill"])
 def test_mentions_held_for_event_order_are_classified_once_whatever_ends_the_worker(ending, tmp_path):
-    """The classify agent holds mentions (here 60 s) and acknowledges each only once classified: a stop lets
-    what is held go on at once, a crash leaves it uncommitted for the next worker; none is lost or doubled."""
+    """The worker holds enriched mentions (here 60 s) and commits each only once classified: a stop lets what is
+    held go on at once, a crash leaves it uncommitted for the next worker; none is lost or doubled."""
     settings = Settings()
     codecs = build_codecs(settings)
     mentions = build_scenario("demo")[:60]

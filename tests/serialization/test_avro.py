@@ -18,14 +18,17 @@ SCHEMA_DIR = REPO / "schemas"
 
 def sample_records() -> dict[str, dict]:
     """One record per topic role, built by the pure cores."""
-    from streams.app.stages import Origin
+    from streams.app.stages import Record
+    from streams.pipeline import BrandState
     from tests.support import make_stages
 
     stages, _ = make_stages()
     mention = build_scenario("demo")[0]
     raw = stages.codecs.raw.encode(mention.to_record())
-    enriched = stages.enrich(raw, Origin("mentions.raw", 0, 0), {})[0].value
-    classified = stages.classify([(enriched, Origin("mentions.enriched", 0, 0))], {})[0].value
+    out = stages.enrich([Record("mentions.raw", 0, 0, None, raw)], {}).outputs[0]
+    enriched = out.value
+    step = stages.brand_records([Record("mentions.enriched", 0, 0, out.key, enriched)], BrandState())
+    classified = step.outputs[0].value
     alert = Alert("a:1", AlertKind.SNOWBALL, "acme", Severity.WARNING, 1, 2, signals={"x": 1.0}, reasons=["why"])
     letter = DeadLetter("enrich", "not_avro", "bad", "mentions.raw", 1, 7, 3, key=b"k", value=b"\xff\x00")
     return {

@@ -45,7 +45,6 @@ def command(**flags: object) -> None:
         if not bootstrap:
             broker = stack.enter_context(EmbeddedBroker())
             bootstrap = broker.bootstrap
-            settings.embedded_profile = True
             click.echo(f"no --broker given: embedded broker on {bootstrap} (in-memory, gone on exit)", err=True)
         metrics = PipelineMetrics(BrandCatalog.from_yaml(settings.brands_file).ids, topics=settings.topics)
         stages = build_stages(settings, metrics)
