@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SNOWBALL := $(VENV)/bin/snowball
 SHARED_DATA ?= ../shared/data
 
-.PHONY: install demo test test-unit test-integration bench eval-detection eval-classification ops-tools lint clean
+.PHONY: install demo test test-unit test-integration bench soak-restart eval-detection eval-classification ops-tools lint clean
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,11 @@ bench: install
 	$(PY) benchmarks/classification.py --data $(SHARED_DATA)
 	$(PY) benchmarks/detection.py
 	$(PY) benchmarks/run.py
+
+# Not part of `make test`: the restart, kill -9 and failover tests RUNS times with the other core busy.
+RUNS ?= 5
+soak-restart: install
+	$(PY) scripts/soak_restart.py --runs $(RUNS)
 
 eval-detection: install
 	$(PY) evaluation/detection.py --data $(SHARED_DATA) --out docs/detection.md

@@ -5,6 +5,8 @@ Printed, each as a rate and as a ratio to raw librdkafka consumption measured in
 - raw librdkafka consumption of the same mentions (the ceiling);
 - a trivial Faust agent counting the same records (what any design moving each record through Faust's
   streams pays; benchmarks/faust_baseline.py);
+- the batch pipeline in process, without Kafka (what the cores and Avro cost: the worker's CPU per mention
+  minus this is the shell's);
 - the worker end to end (enrich, then classify and detect, every topic and changelog written, offsets
   committed), with one process and with two (the partitions split between them), timed from the first
   produced mention until the detector's changelog accounts for every mention (start-up and group joins
@@ -12,7 +14,8 @@ Printed, each as a rate and as a ratio to raw librdkafka consumption measured in
 - latency at about half the measured one-worker capacity: produce to ``mentions.classified`` and produce to
   ``snowball.alerts`` (p50, p99), the event-order hold included.
 
-The embedded broker by default; ``--broker`` for a real Kafka (topics must then be fresh: ``--app-id``).
+The mentions are the demo scenario replayed day after day (a sparse history: 383 mentions a day over two brands).
+The embedded broker by default, a fresh one per phase; ``--broker`` for a real Kafka with fresh topics.
 """
 
 from __future__ import annotations
@@ -141,6 +144,29 @@ class Bench:
         result = json.loads(line)
         return raw_rate, result["records"] / result["seconds"]
 
+    def in_process(self, mentions) -> Run:
+        """The batch pipeline with no Kafka: what the worker's cores cost (Avro included), one process."""
+        from streams.app import build_stages
+        from streams.app.stages import AUTHORS, CONTEXTS, SEEN, Record
+        from streams.pipeline import BrandState
+
+        stages = build_stages(self.settings)
+        encoded = self.encode(mentions)
+        raw = [Record(self.settings.topics.raw, 0, i, key, value) for i, (key, value) in enumerate(encoded)]
+        seen: dict = {}
+        state = BrandState({}, {}, {})
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        for start in range(0, len(raw), self.settings.consume_batch_size):
+            step = stages.enrich(raw[start:start + self.settings.consume_batch_size], seen)
+            seen.update(step.writes[SEEN])
+            enriched = [Record(self.settings.topics.enriched, 0, i, o.key, o.value)
+                        for i, o in enumerate(step.outputs) if o.role == "enriched"]
+            step = stages.brand_records(enriched, state)
+            for name, mapping in ((CONTEXTS, state.contexts), (DETECTORS, state.detectors), (AUTHORS, state.authors)):
+                mapping.update(step.writes[name])
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        return Run(len(raw) / seconds, seconds, cpu / len(raw) * 1e6)
+
     def worker_run(self, bootstrap: str, workers: list[WorkerProcess], mentions) -> Run:
         changelog = changelog_topic(self.settings, TABLE_NAMES[DETECTORS])
         done = make_consumer(bootstrap, [changelog])
@@ -234,6 +260,7 @@ def main() -> int:
     mentions = bench_mentions(args.mentions)
     env = {"SNOWBALL_METRICS_PORT": "0"}
 
+    core = bench.in_process(mentions)
     with bench.broker("one") as bootstrap:
         raw_rate, faust_rate = bench.baselines(bootstrap, bench.encode(bench_mentions(args.mentions, 1_000)))
         with WorkerProcess(bootstrap, env=env, log_path=logs / "worker-one.log") as worker:
@@ -252,8 +279,10 @@ def main() -> int:
           f"partitions, {'embedded Tansu' if not args.broker else args.broker}; logs in {logs}")
     row("raw librdkafka consumption (ceiling)", raw_rate)
     row("trivial Faust agent (count only)", faust_rate)
+    row("batch pipeline in process, no Kafka", core.rate, f"   {core.cpu_us:.0f} us CPU/mention")
     row("worker end to end, 1 process", one.rate,
-        f"   {one.rate / faust_rate:.1f}x the trivial agent; {one.cpu_us:.0f} us CPU/mention")
+        f"   {one.rate / faust_rate:.2f}x the trivial agent; {one.cpu_us:.0f} us CPU/mention "
+        f"({one.cpu_us - core.cpu_us:+.0f} us against the pipeline in process)")
     row("worker end to end, 2 processes", two.rate,
         f"   {two.rate / one.rate:.2f}x one process; {two.cpu_us:.0f} us CPU/mention")
     print(f"  latency at {one.rate / 2:,.0f} mentions/s (half of one process), {args.latency_seconds:g} s paced:")
