@@ -25,7 +25,8 @@ from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
 
-BRAND_GAUGES = ("snowball_negative_share", "snowball_score", "snowball_unanswered_complaints", "snowball_wave_level")
+BRAND_GAUGES = ("snowball_negative_share_ratio", "snowball_score", "snowball_unanswered_complaints",
+                "snowball_wave_level")
 
 
 def scrape(port: int) -> dict[tuple[str, tuple], float]:
