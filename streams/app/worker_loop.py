@@ -84,7 +84,10 @@ class WorkerLoop:
                     await asyncio.sleep(IDLE_SECONDS)
                     continue
                 if self.generation != self.app.consumer_generation_id:
-                    await self._assign()
+                    async with self.lock:  # a revoke waits for it, so it never unassigns before this assigns
+                        if self._faust_ready() and not self.stopping:
+                            await self._assign()
+                    continue
                 records = await self.io.consume(self.batch_size, IDLE_SECONDS) if self.io.assignment else []
                 async with self.lock:
                     if self.generation is None or self.stopping:  # revoked or stopped while reading: not ours now
