@@ -72,29 +72,28 @@ class WorkerLoop:
         self.generation: int | None = None  # Faust's group generation this loop reads for; None: not reading
         self.lock = asyncio.Lock()
         self.stopping = False
-        self.stopped = asyncio.Event()
 
     # -- the loop --------------------------------------------------------------------------------
     async def run(self) -> None:
         self.io = KafkaIO(self.bootstrap, self.group_id)
         self.checkpoint = Checkpoint(self.io, self.tables, self.topic_of_role)
-        try:
-            while not self.stopping:
-                if not self._faust_ready():
-                    await asyncio.sleep(IDLE_SECONDS)
+        while not self.stopping:
+            if not self._faust_ready():
+                await asyncio.sleep(IDLE_SECONDS)
+                continue
+            if self.generation != self.app.consumer_generation_id:
+                async with self.lock:  # a revoke waits for it, so it never unassigns before this assigns
+                    if self._faust_ready() and not self.stopping:
+                        await self._assign()
+                continue
+            if not self.io.assignment:  # this worker has no partition now (more workers than partitions)
+                await asyncio.sleep(IDLE_SECONDS)
+                continue
+            records = await self.io.consume(self.batch_size, IDLE_SECONDS)  # waits at most IDLE_SECONDS
+            async with self.lock:
+                if self.generation is None or self.stopping:  # revoked or stopped while reading: not ours now
                     continue
-                if self.generation != self.app.consumer_generation_id:
-                    async with self.lock:  # a revoke waits for it, so it never unassigns before this assigns
-                        if self._faust_ready() and not self.stopping:
-                            await self._assign()
-                    continue
-                records = await self.io.consume(self.batch_size, IDLE_SECONDS) if self.io.assignment else []
-                async with self.lock:
-                    if self.generation is None or self.stopping:  # revoked or stopped while reading: not ours now
-                        continue
-                    await self._cycle(records, monotonic_ms(), drain=False)
-        finally:
-            self.stopped.set()
+                await self._cycle(records, monotonic_ms(), drain=False)
 
     def _faust_ready(self) -> bool:
         """Faust has an assignment (maybe empty) and has recovered the tables for it."""
