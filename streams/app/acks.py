@@ -1,11 +1,9 @@
-"""Acknowledge events in offset order, partition by partition, whatever order they finish in.
+"""Acknowledge records in offset order, partition by partition, whatever order they finish in.
 
-Faust commits a partition up to its acknowledged offsets and checks gaps loosely: it commits past a
-single missing offset, and past any gap before the partition's first commit. An event let out of the
-classify agent's hold ahead of an earlier event of its partition must therefore wait for that one to
-be done, or a crash would skip the earlier one.
+A partition's committed offset says that every record before it is done. The worker's hold lets a
+mention out ahead of an earlier record of its partition when that one is later in event time, so
+the commit must stop before the earlier one until it is done too, or a crash would skip it.
 """
-
 from __future__ import annotations
 
 from collections import deque

@@ -44,6 +44,11 @@ class ChangelogOnlyConsumer(faust_aiokafka.Consumer):
     def resume_partitions(self, tps: Iterable[TP]) -> None:
         super().resume_partitions({tp for tp in tps if self._is_changelog_tp(tp)})
 
+    def verify_event_path(self, now: float, tp: TP) -> None:
+        # Faust's livelock check would report a source partition as stalled, since this consumer never reads it.
+        if self._is_changelog_tp(tp):
+            super().verify_event_path(now, tp)
+
 
 class _Transport(faust_aiokafka.Transport):
     Consumer = ChangelogOnlyConsumer

@@ -32,6 +32,8 @@ class KafkaIO:
             "enable.auto.commit": False,
             "enable.auto.offset.store": False,
             "enable.partition.eof": False,
+            # A committed offset out of range (retention removed it): the earliest kept, as Faust's setting says.
+            "auto.offset.reset": "earliest",
             "fetch.wait.max.ms": 50,
             "log_level": 3,
             **(consumer_extra or {}),
@@ -57,6 +59,9 @@ class KafkaIO:
         """Read ``partitions`` from the group's committed offsets (the earliest where none); returns them."""
         wanted = [TopicPartition(topic, partition) for topic, partition in sorted(partitions)]
         committed = await self._blocking(self.consumer.committed, wanted, timeout) if wanted else []
+        for tp in committed:
+            if tp.error is not None:  # not "no commit": reading from the start would replay the partition
+                raise KafkaException(tp.error)
         start = [TopicPartition(tp.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_BEGINNING)
                  for tp in committed]
         await self._blocking(self.consumer.assign, start)

@@ -27,8 +27,9 @@ from streams.serialization import Codec, DecodeError
 
 log = logging.getLogger(__name__)
 
-# Kafka's default record limit is 1 MiB: a letter keeps its original bytes up to this, with room for the rest.
-MAX_LETTER_VALUE_BYTES = 1_000_000
+# librdkafka refuses records over 1,000,000 bytes (message.max.bytes) and Kafka's default limit is ~1 MiB: a
+# letter keeps its original bytes up to this, with room for its error (2,000 characters at most) and fields.
+MAX_LETTER_VALUE_BYTES = 900_000
 
 # Table names of the state each step returns (``Step.writes``), as the worker's Faust tables are named.
 SEEN = "seen"

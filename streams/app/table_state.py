@@ -63,9 +63,6 @@ class TableState:
         return [(key, data[key]) for key, place in self.store._key_partition.items() if place == partition
                 and key in data]
 
-    def keys_outside(self, partitions: set[int]) -> list[str]:
-        return [key for key, place in self.store._key_partition.items() if place not in partitions]
-
     def _key(self, key: str) -> bytes:
         payload, _ = self.schema.dumps_key(self.app, key, headers=None)
         return payload

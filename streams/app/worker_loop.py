@@ -211,6 +211,8 @@ class WorkerLoop:
             try:
                 if self.generation is not None:
                     await self._let_go()
+            except Exception:  # Faust's own stop must still run: it leaves the group
+                log.exception("the last batch was not committed; the next worker resumes from the last commit")
             finally:
                 if self.io is not None:
                     await self.io.close()

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from streams.app.checkpoint import Checkpoint
+from streams.app.checkpoint import Checkpoint, CheckpointFailed
 from streams.app.kafka_io import DeliveryFailed
 from streams.app.stages import Output
 
@@ -70,29 +70,50 @@ def test_outputs_then_state_then_markers_then_offsets():
     assert asyncio.run(checkpoint.commit(committer(commits))) is True
     steps = [(entry[0], entry[1] if len(entry) > 1 else None, entry[3] if len(entry) > 3 else None)
              for entry in io.log]
-    assert steps[:5] == [
-        ("produce", "mentions.classified", b"acme"), ("produce", "snowball.alerts", b"acme"),
-        ("produce", "detectors-changelog", b"acme"), ("produce", "seen-changelog", b"old-id"),
-        ("flush", None, None),
-    ]
+    # The outputs are delivered before any state that counts them as done is queued.
+    assert steps[:3] == [("produce", "mentions.classified", b"acme"), ("produce", "snowball.alerts", b"acme"),
+                         ("flush", None, None)]
+    assert steps[3:6] == [("produce", "detectors-changelog", b"acme"), ("produce", "seen-changelog", b"old-id"),
+                          ("flush", None, None)]
     # Then each changelog partition written ends with a marker, alone after the flush, and is flushed.
-    assert sorted(steps[5:7]) == [("produce", "detectors-changelog", b"END"), ("produce", "seen-changelog", b"END")]
-    assert steps[7:] == [("flush", None, None)]
+    assert sorted(steps[6:8]) == [("produce", "detectors-changelog", b"END"), ("produce", "seen-changelog", b"END")]
+    assert steps[8:] == [("flush", None, None)]
     assert tables["detectors"].data == {"acme": 2}
     assert [{(tp.topic, tp.partition): o for tp, o in c.items()} for c in commits] == [{("mentions.enriched", 3): 10}]
     assert checkpoint.empty
 
 
-def test_a_failed_delivery_commits_nothing_and_the_next_commit_covers_it_without_sending_twice():
-    checkpoint, io, _ = make(fail_flushes=1)
+def test_a_failed_delivery_commits_nothing_then_or_ever_after():
+    """Records librdkafka could not deliver are gone: no later commit may pass them, a stop's included."""
+    checkpoint, io, tables = make(fail_flushes=1)
     checkpoint.send([Output("alerts", b"acme", b"a1")])
+    checkpoint.write(0, {"detectors": {"acme": 1}})
     checkpoint.done("mentions.raw", 0, 5)
     commits: list = []
     with pytest.raises(DeliveryFailed):
         asyncio.run(checkpoint.commit(committer(commits)))
-    assert commits == [] and not checkpoint.empty  # the offsets wait
+    assert tables["detectors"].data == {}  # the state that counted them was never stored nor sent
+    checkpoint.done("mentions.raw", 0, 9)
+    with pytest.raises(CheckpointFailed):
+        asyncio.run(checkpoint.commit(committer(commits)))
+    assert commits == []
+
+
+def test_an_interrupted_commit_leaves_its_offsets_to_the_next_one_without_sending_twice():
+    checkpoint, io, _ = make()
+    checkpoint.send([Output("alerts", b"acme", b"a1")])
+    checkpoint.done("mentions.raw", 0, 5)
+
+    async def cancelled_flush():
+        raise asyncio.CancelledError
+
+    io.flush = cancelled_flush
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(checkpoint.commit(committer([])))
+    del io.flush
+    commits: list = []
     asyncio.run(checkpoint.commit(committer(commits)))
-    assert [entry[0] for entry in io.log].count("produce") == 1  # a1 queued once
+    assert [entry[0] for entry in io.log].count("produce") == 1  # a1 queued once; this flush confirms it
     assert [{(tp.topic, tp.partition): o for tp, o in c.items()} for c in commits] == [{("mentions.raw", 0): 5}]
 
 

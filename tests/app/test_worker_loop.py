@@ -137,3 +137,22 @@ def test_the_redelivery_guard_forgets_ids_past_its_horizon(loop):
     assert set(loop.tables[SEEN].data) == {m.id for m in later}
     tombstones = {p[2] for p in loop.io.produced if p[0] == "snowball-seen-mentions-changelog" and p[3] is None}
     assert {json.dumps(m.id).encode() for m in old} <= tombstones
+
+
+def test_a_batch_not_delivered_is_never_committed_not_even_by_the_stop(loop):
+    from streams.app.kafka_io import DeliveryFailed
+
+    async def refused():
+        raise DeliveryFailed("1 records not delivered")
+
+    loop.io.flush = refused
+    with pytest.raises(DeliveryFailed):  # the loop's task dies here, and Faust stops the app...
+        cycle(loop, raw(loop.stages, build_scenario("demo")[:10]), 0)
+    del loop.io.flush
+
+    async def close():
+        pass
+
+    loop.io.close = close
+    asyncio.run(loop.stop())  # ...whose stop lets the loop finish: it must not commit past what was refused
+    assert loop.commits == [] and loop.tables[SEEN].data == {}

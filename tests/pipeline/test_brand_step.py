@@ -71,7 +71,9 @@ def test_alerts_and_failures_name_their_input_mention():
     batch = BrandStep(classifier_step(load_classifier(None)), BreaksOnThird()).run(enriched, BrandState())
     assert [(f.index, f.stage) for f in batch.failures] == [(2, "detect")]
     assert batch.sources == list(range(50)) and len(batch.classified) == 50  # classified, then judged
-    assert all(0 <= index < 50 for index, _ in batch.alerts)
+    indices = [index for index, _ in batch.alerts]
+    assert indices == sorted(set(indices)) and 2 not in indices  # each alert under the mention that raised it
+    assert all(a.brand_id == enriched[index].enrichment.brand_id for index, alerts in batch.alerts for a in alerts)
 
 
 def test_a_classifier_that_fails_fails_the_batch_and_writes_nothing():
@@ -90,10 +92,18 @@ def test_a_mention_the_classification_leaves_out_is_not_judged():
     assert batch.unclassified == [1, 3, 5, 7, 9] and batch.sources == [0, 2, 4, 6, 8]
 
 
-def test_detection_alone_over_gold_labels_is_the_backtest_s():
-    from streams.backtest.runner import detect
+def test_detection_alone_is_the_detector_mention_by_mention():
+    """An oracle written out: each mention through the detector, its author's history tracked, in order."""
+    from streams.enrichment.authors import track_author
 
     gold = classify_gold(build_labelled("demo"))
     batch = BrandStep(rule_step().classify, SnowballDetector()).detect(gold, BrandState())
-    assert alert_records([batch]) == [a.to_record() for a in detect(gold).alerts]
+    detector, states, histories, expected = SnowballDetector(), {}, {}, []
+    for index, mention in enumerate(gold):
+        states[mention.brand_id], alerts = detector.process(states.get(mention.brand_id), mention)
+        track_author(histories, mention, alerts)
+        expected += [(index, a.to_record()) for a in alerts]
+    assert [(index, a.to_record()) for index, alerts in batch.alerts for a in alerts] == expected
+    assert any(kind == "snowball" for kind in (record["kind"] for _, record in expected))
+    assert batch.authors == histories and set(batch.detectors) == set(states)
     assert all(c.classification.sentiment in set(Sentiment) for c in batch.classified)
