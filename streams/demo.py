@@ -1,7 +1,7 @@
 """The demo: broker, worker and a scripted scenario, printing alerts as they arrive.
 
 Everything runs for real: an embedded Kafka-protocol broker (or ``--broker``), a ``snowball
-worker`` child process with its three agents, a producer of the scenario's mentions, and a
+worker`` child process, a producer of the scenario's mentions, and a
 reader of ``snowball.alerts``. It stops by itself once every mention went through the pipeline.
 """
 

@@ -1,7 +1,7 @@
 """Prometheus metrics of the pipeline. Label values come from configuration and fixed enums only.
 
 Agents call the ``record_*``/``set_*`` methods and never touch metric objects, so what is measured
-can grow here without changing the agents. A value that is not configured or not in a fixed enum
+can grow here without changing the worker. A value that is not configured or not in a fixed enum
 is never a label: a brand id that is not configured is dropped, an unknown source becomes
 ``other``, a topic that is not configured or a partition past the configured count is dropped.
 A flood of invented brand names or sources therefore creates no new series.

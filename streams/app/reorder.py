@@ -1,6 +1,6 @@
 """An arrival hold: items wait a fixed wall time after they arrive, then leave in event order.
 
-A brand's enriched mentions reach the classify agent merged from every ``mentions.raw`` partition
+A brand's enriched mentions reach the worker merged from every ``mentions.raw`` partition
 (that topic is keyed by mention id), and a bulk produce or a replay drains those partitions at
 different paces: the merge runs minutes of event time out of order. The consumer reads all of it
 within moments of wall time, so holding each item ``hold_ms`` after its arrival and letting items

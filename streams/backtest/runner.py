@@ -124,7 +124,7 @@ def classify(mentions: list[tuple[RawMention, Sentiment | None]], brands_file: P
 
 def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = None,
            brand_names: Mapping[str, Iterable[str]] | None = None, workers: int = 1) -> BacktestResult:
-    """Run the streaming detector over ``classified`` with one state per brand, exactly as the Faust agent does;
+    """Run the streaming detector over ``classified`` with one state per brand, as the live worker does;
     ``brand_names``: the brands' own names (``BrandCatalog.own_names``), kept out of emerging terms as live.
 
     ``workers`` > 1 splits the brands over that many processes, as Kafka splits them over partitions: a brand's

@@ -1,6 +1,6 @@
 """Per-brand context of an enriched mention: its cascade and whether it nearly copies another.
 
-One call for the agent that reads the brand-keyed enriched topic, with one JSON-able state
+One call for the step that reads the brand-keyed enriched topic, with one JSON-able state
 per brand (table ``brand_context[brand_id]``)::
 
     {"cascades": <cascades state>, "near_duplicates": <near_duplicates state>}

@@ -1,4 +1,4 @@
-"""snowball worker: run the enrichment, classification and detection agents."""
+"""snowball worker: run the pipeline (enrichment, then classification and detection) against Kafka."""
 
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ from streams.cli.options import build_settings, settings_options
               help="Partitions of pipeline topics and tables. [env SNOWBALL_TOPICS__PARTITIONS]")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 def command(**flags: object) -> None:
-    """Run the agents against the configured Kafka (or an embedded broker when none is configured).
+    """Run the pipeline against the configured Kafka (or an embedded broker when none is configured).
 
     Creates missing topics (Faust's changelogs included) with the partition counts it needs,
-    serves Prometheus metrics, and stops cleanly on SIGTERM or Ctrl-C.
+    serves Prometheus metrics, and stops cleanly on SIGTERM or Ctrl-C. Workers with the same app id
+    split the partitions between them, and take over those of one that stops or dies.
     """
     from importlib.metadata import version
 
