@@ -147,7 +147,7 @@ class Bench:
     def in_process(self, mentions) -> Run:
         """The batch pipeline with no Kafka: what the worker's cores cost (Avro included), one process."""
         from streams.app import build_stages
-        from streams.app.stages import AUTHORS, CONTEXTS, SEEN, Record
+        from streams.app.stages import SEEN, Record, keep_brand_writes
         from streams.pipeline import BrandState
 
         stages = build_stages(self.settings)
@@ -162,8 +162,7 @@ class Bench:
             enriched = [Record(self.settings.topics.enriched, 0, i, o.key, o.value)
                         for i, o in enumerate(step.outputs) if o.role == "enriched"]
             step = stages.brand_records(enriched, state)
-            for name, mapping in ((CONTEXTS, state.contexts), (DETECTORS, state.detectors), (AUTHORS, state.authors)):
-                mapping.update(step.writes[name])
+            keep_brand_writes(state, step)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         return Run(len(raw) / seconds, seconds, cpu / len(raw) * 1e6)
 

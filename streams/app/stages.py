@@ -75,6 +75,11 @@ class Codecs:
     dead_letter: Codec
 
 
+def keep_brand_writes(state: BrandState, step: Step) -> None:
+    """A brand step's writes kept in plain mappings (in-process runs, tests; live, the worker writes its tables)."""
+    state.update(step.writes[CONTEXTS], step.writes[DETECTORS], step.writes[AUTHORS])
+
+
 def brand_key(brand_id: str) -> bytes:
     return brand_id.encode("utf-8")
 

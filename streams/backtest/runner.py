@@ -100,9 +100,8 @@ def classify(mentions: list[tuple[RawMention, Sentiment | None]], brands_file: P
     for (_, gold), found in zip(mentions, enriched_batch.enriched, strict=True):
         enriched.extend(found)
         golds.extend([gold] * len(found))
-    redelivered = set(enriched_batch.redelivered)
     counts["unmatched"] += sum(1 for i, found in enumerate(enriched_batch.enriched)
-                               if not found and i not in redelivered)
+                               if not found and i not in enriched_batch.redelivered)
     counts["redelivered"] += len(enriched_batch.redelivered)
     enriched, _ = BrandStep.contextualize(enriched, {})
     classifier = None

@@ -47,8 +47,11 @@ class BrandState:
 
     def apply(self, batch: BrandBatch) -> None:
         """Store a batch's writes in these mappings (offline runs, tests; the live shell writes its tables)."""
-        for mapping, writes in ((self.contexts, batch.contexts), (self.detectors, batch.detectors),
-                                (self.authors, batch.authors)):
+        self.update(batch.contexts, batch.detectors, batch.authors)
+
+    def update(self, contexts: Mapping[str, dict], detectors: Mapping[str, dict],
+               authors: Mapping[str, dict]) -> None:
+        for mapping, writes in ((self.contexts, contexts), (self.detectors, detectors), (self.authors, authors)):
             mapping.update(writes)  # type: ignore[attr-defined]
 
 

@@ -23,7 +23,7 @@ class Failure:
 @dataclass(slots=True)
 class EnrichBatch:
     enriched: list[list[EnrichedMention]]  # per input mention: one per brand it is about ([] if none or redelivered)
-    redelivered: list[int] = field(default_factory=list)  # input indices already seen
+    redelivered: set[int] = field(default_factory=set)  # input indices already seen
     failures: list[Failure] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)  # the redelivery guard's new entries (mention id -> time)
 
@@ -38,7 +38,7 @@ class EnrichStep:
         guard = ChainMap(batch.seen, seen)  # a copy later in the same batch is a redelivery too
         for index, raw in enumerate(mentions):
             if is_redelivery(guard, raw):
-                batch.redelivered.append(index)
+                batch.redelivered.add(index)
                 batch.enriched.append([])
                 continue
             try:

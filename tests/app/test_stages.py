@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from streams.app.stages import AUTHORS, CONTEXTS, DETECTORS, SEEN, Output, Record, Stages, Step
+from streams.app.stages import AUTHORS, CONTEXTS, DETECTORS, SEEN, Output, Record, Stages, keep_brand_writes
 from streams.models import Alert, DeadLetter, Severity
 from streams.pipeline import BrandState
 from streams.scenarios import build_scenario
@@ -21,11 +21,6 @@ def raw_records(stages: Stages, mentions, partition: int = 0) -> list[Record]:
 def as_enriched_records(outputs: list[Output], partition: int = 0) -> list[Record]:
     return [Record("mentions.enriched", partition, i, o.key, o.value)
             for i, o in enumerate(o for o in outputs if o.role == "enriched")]
-
-
-def apply(state: BrandState, step: Step) -> None:
-    for name, mapping in ((CONTEXTS, state.contexts), (DETECTORS, state.detectors), (AUTHORS, state.authors)):
-        mapping.update(step.writes[name])
 
 
 def run_pipeline(stages: Stages, values: list[bytes], batch: int = 50) -> tuple[list[Output], dict, dict]:
@@ -43,7 +38,7 @@ def run_pipeline(stages: Stages, values: list[bytes], batch: int = 50) -> tuple[
     records = as_enriched_records(enriched)
     for start in range(0, len(records), batch):
         step = stages.brand_records(records[start:start + batch], state)
-        apply(state, step)
+        keep_brand_writes(state, step)
         outputs += step.outputs
     return outputs, seen, state.detectors
 
@@ -219,7 +214,7 @@ def test_author_histories_are_kept_per_brand_and_author_and_explain_repeat_criti
     enriched = as_enriched_records(stages.enrich(raw_records(stages, build_scenario("demo")), {}).outputs)
     state = BrandState({}, {}, {})
     step = stages.brand_records(enriched, state)
-    apply(state, step)
+    keep_brand_writes(state, step)
     outputs = step.outputs
     troll = state.authors["globex|globex-troll"]["authors"]["globex-troll"]
     assert troll["mentions"] == troll["negatives"] > 5 and troll["first_at"] < troll["last_at"]

@@ -24,7 +24,7 @@ def test_each_mention_is_enriched_once_per_brand_and_remembered():
 def test_an_id_seen_before_or_earlier_in_the_batch_is_a_redelivery():
     first, second = build_scenario("demo")[:2]
     batch = step().run([first, second, dataclasses.replace(second, text="edited")], {first.id: 1})
-    assert batch.redelivered == [0, 2] and batch.enriched[0] == batch.enriched[2] == []
+    assert batch.redelivered == {0, 2} and batch.enriched[0] == batch.enriched[2] == []
     assert set(batch.seen) == {second.id}
 
 
