@@ -8,7 +8,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from streams.detection.config import HOUR_MS, MINUTE_MS, DetectorConfig
+from streams.detection.config import DetectorConfig
+from streams.timeunits import HOUR_MS, MINUTE_MS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # A wheel carries the schemas inside the package; a source checkout has them at the top level.

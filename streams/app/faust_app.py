@@ -22,7 +22,7 @@ import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
-from streams.app.codecs import DETECTOR_STATE_CODEC
+from streams.app.codecs import DetectorStateValue
 from streams.app.stages import AUTHORS, CONTEXTS, DETECTORS, SEEN, Stages
 from streams.kafka.admin import TopicSpec
 from streams.settings import Settings
@@ -97,10 +97,8 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> SnowballAp
     for role in SOURCE_ROLES:  # subscribed (so assigned), never iterated: see ChangelogOnlyConsumer
         app.topics.add(app.topic(getattr(names, role), key_type=bytes, value_type=bytes, key_serializer="raw",
                                  value_serializer="raw", partitions=names.partitions))
-    # Serializers only: a value_type makes recovery call value_type.from_data, which plain dicts lack.
-    json_schema = faust.Schema(key_serializer="json", value_serializer="json")
-    detector_schema = faust.Schema(key_serializer="json", value_serializer=DETECTOR_STATE_CODEC)
-    tables = {role: app.Table(name, schema=detector_schema if role == DETECTORS else json_schema,
+    # JSON values, but the detector states': typed states in memory, the detector-state codec on the changelog.
+    tables = {role: app.Table(name, value_type=DetectorStateValue if role == DETECTORS else None,
                               partitions=names.partitions)
               for role, name in TABLE_NAMES.items()}
     app.worker_loop = WorkerLoop(app, settings, bootstrap, stages, tables)

@@ -26,8 +26,8 @@ class TableState:
     def __init__(self, app: faust.App, table: faust.Table) -> None:
         self.app = app
         self.table = table
-        self.topic = table.changelog_topic.get_topic_name()
-        self.schema = table.schema
+        self.changelog = table.changelog_topic
+        self.topic = self.changelog.get_topic_name()
 
     @property
     def store(self) -> Any:
@@ -63,10 +63,11 @@ class TableState:
         return [(key, data[key]) for key, place in self.store._key_partition.items() if place == partition
                 and key in data]
 
+    # Encoded as Faust's own table sends a changelog record (``Collection._send_changelog``), so recovery decodes it.
     def _key(self, key: str) -> bytes:
-        payload, _ = self.schema.dumps_key(self.app, key, headers=None)
+        payload, _ = self.changelog.prepare_key(key, self.changelog.key_serializer)
         return payload
 
     def _value(self, value: Any) -> bytes:
-        payload, _ = self.schema.dumps_value(self.app, value, headers=None)
+        payload, _ = self.changelog.prepare_value(value, self.changelog.value_serializer)
         return payload

@@ -38,11 +38,12 @@ from streams.app.table_state import TableState
 from streams.enrichment.dedup import stale_ids
 from streams.pipeline import BrandState
 from streams.settings import Settings
+from streams.timeunits import HOUR_MS
 
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 0.05  # the longest a read waits for records; also how often held mentions are looked at
-PURGE_EVERY_MS = 3_600_000  # event time between two purges of a partition's redelivery guard
+PURGE_EVERY_MS = HOUR_MS  # event time between two purges of a partition's redelivery guard
 
 
 def monotonic_ms() -> int:

@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from streams.backtest.runner import HOUR_MS, BacktestResult
+from streams.backtest.runner import BacktestResult
 from streams.backtest.summary import CARE_KINDS, BrandSummary, summarise
 from streams.backtest.summary import when as _when
 from streams.backtest.timeline import Episode
 from streams.models import AlertKind, Severity
+from streams.timeunits import HOUR_MS
 
 _COLOURS = {Severity.WATCH: "#e0b000", Severity.WARNING: "#f07020", Severity.CRITICAL: "#d01c1c",
             Severity.RESOLVED: "#2a9d4b"}

@@ -20,8 +20,8 @@ from streams.detection import DetectorConfig, SnowballDetector
 from streams.models import Alert, ClassifiedMention, RawMention, Sentiment
 from streams.pipeline import BrandState, BrandStep, EnrichStep, in_event_order
 from streams.pipeline.brand_step import classifier_step
+from streams.timeunits import HOUR_MS
 
-HOUR_MS = 3_600_000
 MAX_PROBLEMS = 5  # invalid records quoted with their line; the rest are counted by reason
 
 

@@ -7,9 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from streams.backtest.runner import HOUR_MS, BacktestResult
+from streams.backtest.runner import BacktestResult
 from streams.backtest.timeline import Episode, brand_episodes
 from streams.models import Alert, AlertKind, Severity
+from streams.timeunits import HOUR_MS
 
 CARE_KINDS = ("unanswered_complaint", "repeat_critic", "high_reach_negative")  # the community-manager alerts
 

@@ -2,5 +2,6 @@
 
 from streams.detection.config import DetectorConfig
 from streams.detection.snowball import GAUGES, SnowballDetector, State
+from streams.detection.state import BrandState
 
-__all__ = ["GAUGES", "DetectorConfig", "SnowballDetector", "State"]
+__all__ = ["GAUGES", "BrandState", "DetectorConfig", "SnowballDetector", "State"]

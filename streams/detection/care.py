@@ -5,11 +5,11 @@ These are about relationships, not crises: they never open or escalate a snowbal
 
 from __future__ import annotations
 
-from typing import Any
-
 from streams.detection.config import DetectorConfig
 from streams.detection.memory import evict_oldest_inserted
+from streams.detection.state import AuthorRecord, BrandState, OverdueComplaint, PendingComplaint
 from streams.models import Alert, AlertKind, ClassifiedMention, Severity
+from streams.timeunits import HOUR_MS
 
 
 def _snippet(text: str, width: int = 80) -> str:
@@ -17,65 +17,70 @@ def _snippet(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def untracked(stats: dict[str, int]) -> None:
-    """A complaint the full table cannot take: counted, its deadline not watched.
+def track_complaint(state: BrandState, mention_id: str, t: int, author_id: str | None, text: str,
+                    cfg: DetectorConfig) -> None:
+    """Watch a complaint until the brand answers or the deadline passes (``expire_complaints``).
 
-    The table keeps the complaints it holds rather than the newest: those are due first. Dropping the oldest
-    instead would, on a brand with more complaints per deadline than the table holds (25 a minute, 2 hours,
-    1,000 entries), drop every complaint before its deadline and never alert. ``.get``: a state saved before
-    this counter existed."""
-    stats["complaints_untracked"] = stats.get("complaints_untracked", 0) + 1
+    A full table takes no more: the complaint is counted, its deadline not watched. The table keeps the complaints
+    it holds rather than the newest: those are due first. Dropping the oldest instead would, on a brand with more
+    complaints per deadline than the table holds (25 a minute, 2 hours, 1,000 entries), drop every complaint
+    before its deadline and never alert."""
+    pending = state.pending
+    if len(pending) < cfg.max_pending:
+        pending[mention_id] = PendingComplaint(t, author_id, text[:81])  # shown as _snippet(...)
+    else:
+        state.stats["complaints_untracked"] += 1
 
 
-def brand_reply(state: dict[str, Any], cm: ClassifiedMention) -> list[Alert]:
+def brand_reply(state: BrandState, cm: ClassifiedMention) -> list[Alert]:
     """A reply from one of the brand's accounts closes the complaint it answers (and its alert, if overdue)."""
     target = cm.mention.in_reply_to_id
     if target is None:
         return []
-    if state["pending"].pop(target, None) is not None:
-        state["stats"]["answered_in_time"] += 1
+    if state.pending.pop(target, None) is not None:
+        state.stats["answered_in_time"] += 1
         return []
-    overdue = state["overdue"].pop(target, None)
+    overdue = state.overdue.pop(target, None)
     if overdue is None:
         return []
-    state["stats"]["answered_late"] += 1
+    state.stats["answered_late"] += 1
     t = cm.mention.created_at
-    waited = (t - overdue[0]) / 3_600_000
+    waited = (t - overdue.at) / HOUR_MS
     return [Alert(
         alert_id=f"{cm.brand_id}:unanswered:{target}", kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=cm.brand_id,
-        severity=Severity.RESOLVED, opened_at=overdue[1], event_time=t, score=round(waited, 2),
+        severity=Severity.RESOLVED, opened_at=overdue.due, event_time=t, score=round(waited, 2),
         summary=f"{cm.brand_id}: complaint {target} answered after {waited:.1f} h",
         signals={"hours_waited": round(waited, 2)}, reasons=[f"the brand replied {waited:.1f} h after the complaint"],
-        mention_ids=[target, cm.mention.id], author_id=overdue[2],
+        mention_ids=[target, cm.mention.id], author_id=overdue.author,
     )]
 
 
-def expire_complaints(state: dict[str, Any], brand_id: str, now: int, cfg: DetectorConfig) -> list[Alert]:
+def expire_complaints(state: BrandState, brand_id: str, now: int, cfg: DetectorConfig) -> list[Alert]:
     """Complaints past their deadline with no brand reply: one alert each, then kept as overdue until answered."""
     alerts = []
-    pending, overdue = state["pending"], state["overdue"]
-    # "osorted": the overdue complaints' due times never decrease in insertion order (the usual case: complaints
-    # expire in arrival order), so the ones a day past due are a prefix. A state saved without it scans.
-    in_order = state.get("osorted", False)
-    last_due = next(reversed(overdue.values()))[1] if in_order and overdue else None
+    pending, overdue = state.pending, state.overdue
+    # ``overdue_sorted``: the overdue complaints' due times never decrease in insertion order (the usual case:
+    # complaints expire in arrival order), so the ones a day past due are a prefix.
+    in_order = state.overdue_sorted
+    last_due = next(reversed(overdue.values())).due if in_order and overdue else None
     expired = []
     for mention_id, (t, author, snippet) in pending.items():
         if t + cfg.answer_deadline_ms > now:
             break  # arrival order is near event order; a straggler is caught at the next tick
         expired.append(mention_id)
         due = t + cfg.answer_deadline_ms
-        hours = cfg.answer_deadline_ms / 3_600_000
+        hours = cfg.answer_deadline_ms / HOUR_MS
         alerts.append(Alert(
             alert_id=f"{brand_id}:unanswered:{mention_id}", kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=brand_id,
-            severity=Severity.WATCH, opened_at=due, event_time=now, score=round((now - t) / 3_600_000, 2),
+            severity=Severity.WATCH, opened_at=due, event_time=now, score=round((now - t) / HOUR_MS, 2),
             summary=f"{brand_id}: complaint unanswered for {hours:g} h: {_snippet(snippet)}",
-            signals={"hours_waited": round((now - t) / 3_600_000, 2), "deadline_hours": hours},
+            signals={"hours_waited": round((now - t) / HOUR_MS, 2), "deadline_hours": hours},
             reasons=[f"no reply from a {brand_id} account within {hours:g} h"],
             mention_ids=[mention_id], author_id=author,
         ))
         if in_order and (mention_id in overdue or (last_due is not None and due < last_due)):
             in_order = False
-        overdue[mention_id] = (t, due, author)  # a tuple: read only, and not tracked by the garbage collector
+        overdue[mention_id] = OverdueComplaint(t, due, author)
         last_due = due
     for mention_id in expired:
         del pending[mention_id]
@@ -84,46 +89,43 @@ def expire_complaints(state: dict[str, Any], brand_id: str, now: int, cfg: Detec
         # A day past due: still unanswered, but no longer tracked. In due order, so a prefix.
         gone = []
         for mention_id, v in overdue.items():
-            if v[1] + retention > now:
+            if v.due + retention > now:
                 break
             gone.append(mention_id)
         for mention_id in gone:
             del overdue[mention_id]
-        low = next(iter(overdue.values()))[1] if overdue else None
+        low = next(iter(overdue.values())).due if overdue else None
     else:
-        # "odue": a lower bound of the overdue complaints' due times (None: none), so most ticks skip the scan.
-        low = state.get("odue", 0)  # a state saved without it: scan once
+        # A lower bound of the overdue complaints' due times (None: none), so most ticks skip the scan.
+        low = state.overdue_low
         if expired:
-            first = min(overdue[k][1] for k in expired)
+            first = min(overdue[k].due for k in expired)
             low = first if low is None else min(low, first)
         if low is not None and low + retention <= now:
-            for mention_id in [k for k, v in overdue.items() if v[1] + retention <= now]:
+            for mention_id in [k for k, v in overdue.items() if v.due + retention <= now]:
                 del overdue[mention_id]  # a day past due: still unanswered, but no longer tracked
-            low = min((v[1] for v in overdue.values()), default=None)
+            low = min((v.due for v in overdue.values()), default=None)
         in_order = not overdue  # none left: the next ones start an ordered run
-    state["odue"] = low
-    state["osorted"] = in_order
-    state["stats"]["overdue_evicted"] += evict_oldest_inserted(overdue, cfg.max_overdue)
+    state.overdue_low = low
+    state.overdue_sorted = in_order
+    state.stats["overdue_evicted"] += evict_oldest_inserted(overdue, cfg.max_overdue)
     return alerts
 
 
-def repeat_critic(
-    state: dict[str, Any], cm: ClassifiedMention, author: list[Any], cfg: DetectorConfig
-) -> list[Alert]:
+def repeat_critic(cm: ClassifiedMention, author: AuthorRecord, cfg: DetectorConfig) -> list[Alert]:
     """The same author back with negative posts again and again: a relationship to repair, not a crisis.
 
-    ``author`` is the author's memory record; slot 4 holds the times of their latest negative posts, this one
-    included.
+    ``author`` is the author's record; its ``negative_times`` include this post's.
     """
-    times = author[4]
+    times = author.negative_times
     t = cm.mention.created_at
     if len(times) < cfg.repeat_count or max(times) - min(times) > cfg.repeat_window_ms:
         return []
-    if author[5] is not None and t - author[5] < cfg.repeat_cooldown_ms:
+    if author.repeat_alert_at is not None and t - author.repeat_alert_at < cfg.repeat_cooldown_ms:
         return []
-    author[5] = t
+    author.repeat_alert_at = t
     author_id = cm.mention.author.id if cm.mention.author else "?"
-    hours = (max(times) - min(times)) / 3_600_000
+    hours = (max(times) - min(times)) / HOUR_MS
     return [Alert(
         alert_id=f"{cm.brand_id}:repeat_critic:{author_id}:{min(times)}", kind=AlertKind.REPEAT_CRITIC,
         brand_id=cm.brand_id, severity=Severity.WATCH, opened_at=t, event_time=t, score=float(len(times)),
@@ -135,9 +137,7 @@ def repeat_critic(
     )]
 
 
-def high_reach_negative(
-    state: dict[str, Any], cm: ClassifiedMention, author: list[Any] | None, cfg: DetectorConfig
-) -> list[Alert]:
+def high_reach_negative(cm: ClassifiedMention, author: AuthorRecord | None, cfg: DetectorConfig) -> list[Alert]:
     """A negative post from a verified or high-follower account: many people see it at once."""
     a = cm.mention.author
     if a is None:
@@ -147,9 +147,9 @@ def high_reach_negative(
         return []
     t = cm.mention.created_at
     if author is not None:
-        if author[6] is not None and t - author[6] < cfg.high_reach_cooldown_ms:
+        if author.reach_alert_at is not None and t - author.reach_alert_at < cfg.high_reach_cooldown_ms:
             return []
-        author[6] = t
+        author.reach_alert_at = t
     severity = Severity.WARNING if a.followers >= cfg.very_high_reach_followers else Severity.WATCH
     why = "verified account" if a.verified else f"{a.followers:,} followers"
     return [Alert(

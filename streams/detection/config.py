@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MINUTE_MS = 60_000
-HOUR_MS = 60 * MINUTE_MS
+from streams.timeunits import HOUR_MS, MINUTE_MS
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,15 @@ flares up again soon after resolving reopens its episode under the same alert id
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from streams.detection import explain, seasonal
+from streams.detection import explain
 from streams.detection.config import DetectorConfig
 from streams.detection.severity import Held, assess, sustained_surge
-from streams.detection.window import WindowSignals, for_alert
+from streams.detection.signals import WindowSignals
+from streams.detection.state import BrandState, Episode, LastEpisode
+from streams.detection.window import for_alert
 from streams.models import Alert, AlertKind, Severity
+from streams.timeunits import DAY_MS, hour_of_day
 
 
 class Lifecycle:
@@ -23,63 +25,60 @@ class Lifecycle:
         self.config = config
         self.own_terms = own_terms  # brand id -> the brand's own names, never shown as emerging terms
 
-    def step(self, state: dict[str, Any], brand_id: str, sig: WindowSignals) -> list[Alert]:
+    def step(self, state: BrandState, brand_id: str, sig: WindowSignals) -> list[Alert]:
         cfg = self.config
-        now = state["wm"]
-        hour = seasonal.slots(now)[0]
-        hour_days = state["base"]["hodn"][hour] * cfg.bucket_ms / 86_400_000 * 24
-        warming_up = now - state["first"] < cfg.warmup_ms or hour_days < 2
-        level, held = assess(sig, cfg, now - state["first"], warming_up)
-        episode = state["ep"]
+        now = state.watermark
+        hour_days = state.baseline.hodn[hour_of_day(now)] * cfg.bucket_ms / DAY_MS * 24
+        warming_up = now - state.first < cfg.warmup_ms or hour_days < 2
+        level, held = assess(sig, cfg, now - state.first, warming_up)
+        episode = state.episode
         if episode is None:
             if level is None:
                 return []
-            last = state["last_ep"]
-            if last is not None and now - last["resolved"] <= cfg.reopen_window_ms:
-                alert_id, opened = last["id"], last["opened"]
+            last = state.last_episode
+            if last is not None and now - last.resolved <= cfg.reopen_window_ms:
+                alert_id, opened = last.id, last.opened
             else:
-                alert_id, opened = f"{brand_id}:snowball:{state['cur']}", now
-            episode = state["ep"] = {
-                "id": alert_id, "opened": opened, "sev": str(level), "last_emit": now, "calm_since": None,
-                "topic": sig.topic, "peak_glr": sig.glr,
-            }
+                alert_id, opened = f"{brand_id}:snowball:{state.current}", now
+            episode = state.episode = Episode(id=alert_id, opened=opened, severity=str(level), last_emit=now,
+                                              calm_since=None, topic=sig.topic, peak_glr=sig.glr)
             return [self._alert(state, brand_id, episode, level, sig, held, now)]
-        episode["peak_glr"] = max(episode["peak_glr"], sig.glr)
-        if episode["topic"] is None and sig.topic is not None:
-            episode["topic"] = sig.topic
-        current = Severity(episode["sev"])
+        episode.peak_glr = max(episode.peak_glr, sig.glr)
+        if episode.topic is None and sig.topic is not None:
+            episode.topic = sig.topic
+        current = Severity(episode.severity)
         if level is not None and level.rank > current.rank:
-            episode["sev"], episode["last_emit"], episode["calm_since"] = str(level), now, None
+            episode.severity, episode.last_emit, episode.calm_since = str(level), now, None
             return [self._alert(state, brand_id, episode, level, sig, held, now)]
         calm = sig.glr_short < cfg.resolve_glr and sig.ratio_hour < cfg.resolve_ratio and not (
-            episode["sev"] != "watch" and sustained_surge(sig, cfg))  # a day-long surge is not calm while it lasts
+            episode.severity != "watch" and sustained_surge(sig, cfg))  # a day-long surge is not calm while it lasts
         if not calm:
-            episode["calm_since"] = None
+            episode.calm_since = None
         else:
-            if episode["calm_since"] is None:
-                episode["calm_since"] = now
-            if now - episode["calm_since"] >= cfg.resolve_hold_ms:
-                state["ep"] = None
-                state["last_ep"] = {"id": episode["id"], "opened": episode["opened"], "resolved": now}
+            if episode.calm_since is None:
+                episode.calm_since = now
+            if now - episode.calm_since >= cfg.resolve_hold_ms:
+                state.episode = None
+                state.last_episode = LastEpisode(id=episode.id, opened=episode.opened, resolved=now)
                 return [self._alert(state, brand_id, episode, Severity.RESOLVED, sig, held, now)]
-        if now - episode["last_emit"] >= cfg.update_interval_ms:
-            episode["last_emit"] = now
+        if now - episode.last_emit >= cfg.update_interval_ms:
+            episode.last_emit = now
             return [self._alert(state, brand_id, episode, current, sig, held, now)]
         return []
 
-    def _alert(self, state: dict[str, Any], brand_id: str, episode: dict[str, Any], severity: Severity,
+    def _alert(self, state: BrandState, brand_id: str, episode: Episode, severity: Severity,
                sig: WindowSignals, held: Held, now: int) -> Alert:
-        if sig.topic is None and episode["topic"] is not None:
-            sig.topic = episode["topic"]  # the episode keeps its topic: explain that topic's share now
+        if sig.topic is None and episode.topic is not None:
+            sig.topic = episode.topic  # the episode keeps its topic: explain that topic's share now
         for_alert(state, self.config, sig, self.own_terms(brand_id))
         return Alert(
-            alert_id=episode["id"],
+            alert_id=episode.id,
             kind=AlertKind.SNOWBALL,
             brand_id=brand_id,
             severity=severity,
-            opened_at=episode["opened"],
+            opened_at=episode.opened,
             event_time=now,
-            topic=episode["topic"],
+            topic=episode.topic,
             score=round(sig.glr, 3),
             summary=explain.summary(brand_id, severity, sig),
             signals=sig.as_signals(),

@@ -1,6 +1,6 @@
 """A seasonal baseline of independent negative voices: level x hour-of-day x day-of-week, learned in event time.
 
-The state is a plain dict so it lives inside the brand's JSON state. The level and the hour-of-day factors
+The state is a ``state.Baseline``. The level and the hour-of-day factors
 learn bucket by bucket, by EWMAs that start as running means shrunk toward a prior, so a new brand is neither
 hair-trigger nor blind on its first day. The day-of-week factors learn once a day, from whole days' totals:
 learned bucket by bucket from the same residual as the others, the faster level and hours absorbed the weekly
@@ -11,63 +11,51 @@ Tuesday low: false afternoon waves; docs/detection.md).
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from streams.detection.config import DetectorConfig
+from streams.detection.state import Baseline
+from streams.timeunits import DAY_MS, HOUR_MS, hour_of_day, weekday, weekday_of_day
 
-HOUR_MS = 3_600_000
-DAY_MS = 24 * HOUR_MS
 
-
-def new_baseline(cfg: DetectorConfig) -> dict[str, Any]:
-    return {
-        "level": cfg.prior_voices_per_hour * cfg.bucket_ms / HOUR_MS,
-        "n": 0,
-        "hod": [1.0] * 24,
-        "hodn": [0] * 24,
-        "dow": [1.0] * 7,
-        "phi": 1.0,
-        "day": None,  # the day being folded: [day, buckets folded, voices]
-        "wds": [0.0] * 7,  # per weekday: decayed sum of whole days' voices...
-        "wdn": [0.0] * 7,  # ...and of whole days
-    }
+def new_baseline(cfg: DetectorConfig) -> Baseline:
+    return Baseline(level=cfg.prior_voices_per_hour * cfg.bucket_ms / HOUR_MS)
 
 
 def slots(t: int) -> tuple[int, int]:
     """(hour of day, day of week with Monday 0), in UTC: the profile learns whatever the brand's local rhythm is."""
-    return (t // HOUR_MS) % 24, (t // DAY_MS + 3) % 7
+    return hour_of_day(t), weekday(t)
 
 
-def expected(base: dict[str, Any], cfg: DetectorConfig, t: int) -> float:
+def expected(base: Baseline, cfg: DetectorConfig, t: int) -> float:
     h, d = slots(t)
-    return max(base["level"] * base["hod"][h] * base["dow"][d], cfg.min_expected_per_bucket)
+    return max(base.level * base.hod[h] * base.dow[d], cfg.min_expected_per_bucket)
 
 
-def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, frozen: bool) -> None:
+def fold(base: Baseline, cfg: DetectorConfig, t: int, observed: float, frozen: bool) -> None:
     """Learn from one closed bucket. ``frozen`` (an episode is open): a wave must not become the new normal."""
-    h, d = (t // HOUR_MS) % 24, (t // DAY_MS + 3) % 7  # slots(t)
-    hod, dow = base["hod"], base["dow"]
-    mu = max(base["level"] * hod[h] * dow[d], cfg.min_expected_per_bucket)  # expected(base, cfg, t)
+    h, d = hour_of_day(t), weekday(t)
+    hod, dow = base.hod, base.dow
+    mu = max(base.level * hod[h] * dow[d], cfg.min_expected_per_bucket)  # expected(base, cfg, t)
     if frozen:
         # Learn only a little of the wave: enough that a level lasting days becomes the new normal (and a
         # baseline learned too low at start-up catches up), too little for one wave to hide itself.
         x = min(observed, 1.5 * mu)
     else:
         # Winsorise: one odd bucket moves the baseline a little, never a lot.
-        x = min(observed, mu + 3.0 * math.sqrt(base["phi"] * mu) + 1.0)
+        x = min(observed, mu + 3.0 * math.sqrt(base.phi * mu) + 1.0)
         residual = (observed - mu) ** 2 / max(mu, 0.5)
-        base["phi"] = min(cfg.max_dispersion, max(1.0, base["phi"] + 0.01 * (min(residual, 10.0) - base["phi"])))
-    base["n"] += 1
-    n = base["n"]
-    level = base["level"]
+        base.phi = min(cfg.max_dispersion, max(1.0, base.phi + 0.01 * (min(residual, 10.0) - base.phi)))
+    base.n += 1
+    n = base.n
+    level = base.level
     seasonal = hod[h] * dow[d]
     a_level = max(1.0 / (n + cfg.prior_weight_buckets), 1.0 / cfg.level_memory_buckets)
-    base["level"] = level = level + a_level * (x / seasonal - level)
+    base.level = level = level + a_level * (x / seasonal - level)
     if level <= 0:
         return
     buckets_per_hour = HOUR_MS / cfg.bucket_ms
-    base["hodn"][h] += 1
-    a_hod = max(1.0 / (base["hodn"][h] + cfg.hour_prior_days * buckets_per_hour),
+    base.hodn[h] += 1
+    a_hod = max(1.0 / (base.hodn[h] + cfg.hour_prior_days * buckets_per_hour),
                 1.0 / (cfg.hour_memory_days * buckets_per_hour))
     hod[h] = min(10.0, max(0.1, hod[h] + a_hod * (min(x / (level * dow[d]), 10.0) - hod[h])))
     # Keep the factors' means at 1 so the level stays "voices per average bucket".
@@ -75,16 +63,16 @@ def fold(base: dict[str, Any], cfg: DetectorConfig, t: int, observed: float, fro
     hod[:] = [f / mean for f in hod]  # in place
     # The day's voices, as learned (winsorised, capped during an episode), for the weekday factors.
     day = t // DAY_MS
-    acc = base.get("day")  # [day, buckets folded, voices]; absent from a state saved before it was kept
+    acc = base.day  # [day, buckets folded, voices]
     if acc is None or acc[0] != day:
         if acc is not None and acc[1] == DAY_MS // cfg.bucket_ms:
             _learn_weekday(base, cfg, acc[0], acc[2])
-        acc = base["day"] = [day, 0, 0.0]
+        acc = base.day = [day, 0, 0.0]
     acc[1] += 1
     acc[2] = round(acc[2] + x, 3)
 
 
-def _learn_weekday(base: dict[str, Any], cfg: DetectorConfig, day: int, voices: float) -> None:
+def _learn_weekday(base: Baseline, cfg: DetectorConfig, day: int, voices: float) -> None:
     """Learn the weekday factors from one whole day (every bucket of it folded: a brand's first, partial day
     would bias its weekday, e.g. a Monday seen from 06:00 has no night).
 
@@ -92,11 +80,8 @@ def _learn_weekday(base: dict[str, Any], cfg: DetectorConfig, day: int, voices: 
     shrunk toward the mean of all days by ``weekday_prior_voices`` worth of days (one day at most): a sparse
     brand's odd Saturday moves Saturday halfway at most, a busy brand's weekly rhythm is learned nearly unbiased.
     """
-    sums, days = base.get("wds"), base.get("wdn")
-    if sums is None:  # a state saved before these sums: the factors it learned count as one day each
-        mean_day = max(base["level"], cfg.min_expected_per_bucket) * DAY_MS / cfg.bucket_ms
-        sums, days = base["wds"], base["wdn"] = [round(f * mean_day, 3) for f in base["dow"]], [1.0] * 7
-    d = (day + 3) % 7
+    sums, days = base.weekday_voices, base.weekday_days
+    d = weekday_of_day(day)
     keep = 1.0 - 1.0 / cfg.weekday_memory_weeks
     sums[d] = round(sums[d] * keep + voices, 3)
     days[d] = round(days[d] * keep + 1.0, 6)
@@ -105,4 +90,4 @@ def _learn_weekday(base: dict[str, Any], cfg: DetectorConfig, day: int, voices: 
     means = [(v + prior * overall) / (n + prior) for v, n in zip(sums, days, strict=True)]
     mean = sum(means) / 7
     if mean > 0:
-        base["dow"][:] = [min(5.0, max(0.2, v / mean)) for v in means]  # in place
+        base.dow[:] = [min(5.0, max(0.2, v / mean)) for v in means]  # in place

@@ -22,6 +22,7 @@ from typing import Any
 
 from streams.enrichment.bounded import evict_oldest, touch
 from streams.models import Alert, AlertKind, ClassifiedMention, RawMention
+from streams.timeunits import DAY_MS
 
 State = dict[str, Any]
 
@@ -124,7 +125,7 @@ def track_author(histories: MutableMapping[str, State], mention: ClassifiedMenti
 
 def describe_history(history: AuthorHistory, now_ms: int) -> tuple[dict[str, float], str]:
     """Signals and one sentence for an alert about this author (``now_ms`` is event time)."""
-    days = max(now_ms - history.first_at, 0) / 86_400_000
+    days = max(now_ms - history.first_at, 0) / DAY_MS
     signals = {"author_mentions_total": float(history.mentions), "author_negatives_total": float(history.negatives),
                "author_known_days": round(days, 2)}
     sentence = (f"history with the brand: {history.mentions} mentions, {history.negatives} negative, "

@@ -33,9 +33,9 @@ from typing import Any
 from streams.enrichment.bounded import evict_oldest, touch
 from streams.enrichment.threads import Relation, relation_of
 from streams.models import EnrichedMention, Enrichment
+from streams.timeunits import HOUR_MS
 
 State = dict[str, Any]
-HOUR_MS = 3_600_000
 _COUNTER = {Relation.REPLY: "replies", Relation.REPOST: "reposts", Relation.QUOTE: "quotes"}
 
 

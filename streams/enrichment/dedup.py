@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from streams.models import RawMention
+from streams.timeunits import DAY_MS
 
-DEFAULT_HORIZON_MS = 3 * 24 * 3_600_000
+DEFAULT_HORIZON_MS = 3 * DAY_MS
 
 
 def is_redelivery(seen: Mapping[str, int], mention: RawMention) -> bool:

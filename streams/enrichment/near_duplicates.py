@@ -30,6 +30,7 @@ import numpy as np
 from streams.enrichment.bounded import evict_oldest, touch
 from streams.enrichment.brands import fold
 from streams.enrichment.text import URL_PLACEHOLDER, USER_PLACEHOLDER
+from streams.timeunits import HOUR_MS
 
 State = dict[str, Any]
 BITS = 64
@@ -42,7 +43,7 @@ SHINGLE = 4
 @dataclass(frozen=True, slots=True)
 class NearDuplicateConfig:
     max_entries: int = 256
-    max_age_ms: int = 6 * 3_600_000
+    max_age_ms: int = 6 * HOUR_MS
     max_distance: int = 6  # of 64 bits; unrelated texts sit around 32
 
 

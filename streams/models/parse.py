@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from streams.models.mention import Author, Engagement, RawMention
+from streams.timeunits import DAY_MS
 
 REASONS = (
     "not_an_object",
@@ -49,7 +50,7 @@ class MentionLimits:
     max_text_chars: int = 40_000  # a Reddit self post; a long X post is 25,000
     max_field_chars: int = 2_048  # ids, handles, urls, hints
     min_created_at_ms: int = 1_072_915_200_000  # 2004-01-01T00:00:00Z, before Facebook, Reddit and Twitter
-    max_future_ms: int = 24 * 3_600_000  # clock skew tolerated past ``now_ms``
+    max_future_ms: int = DAY_MS  # clock skew tolerated past ``now_ms``
     max_created_at_ms: int = 4_102_444_800_000  # 2100-01-01T00:00:00Z, the bound when no ``now_ms`` is given
 
 

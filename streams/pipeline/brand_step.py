@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams.detection import BrandState as DetectorState
 from streams.detection import SnowballDetector
 from streams.enrichment.authors import track_author
 from streams.enrichment.context import update_brand_context
@@ -42,14 +43,14 @@ class BrandState:
     """What a brand partition remembers, one mapping per table, keyed as the tables are."""
 
     contexts: Mapping[str, dict] = field(default_factory=dict)  # brand id -> cascades and near-duplicates
-    detectors: Mapping[str, dict] = field(default_factory=dict)  # brand id -> detector state
+    detectors: Mapping[str, DetectorState] = field(default_factory=dict)  # brand id -> detector state
     authors: Mapping[str, dict] = field(default_factory=dict)  # brand|author -> the author's history
 
     def apply(self, batch: BrandBatch) -> None:
         """Store a batch's writes in these mappings (offline runs, tests; the live shell writes its tables)."""
         self.update(batch.contexts, batch.detectors, batch.authors)
 
-    def update(self, contexts: Mapping[str, dict], detectors: Mapping[str, dict],
+    def update(self, contexts: Mapping[str, dict], detectors: Mapping[str, DetectorState],
                authors: Mapping[str, dict]) -> None:
         for mapping, writes in ((self.contexts, contexts), (self.detectors, detectors), (self.authors, authors)):
             mapping.update(writes)  # type: ignore[attr-defined]
@@ -63,7 +64,7 @@ class BrandBatch:
     unclassified: list[int] = field(default_factory=list)  # input indices the classification left out
     failures: list[Failure] = field(default_factory=list)  # by input index
     contexts: dict[str, dict] = field(default_factory=dict)  # the new state of every key touched
-    detectors: dict[str, dict] = field(default_factory=dict)
+    detectors: dict[str, DetectorState] = field(default_factory=dict)
     authors: dict[str, dict] = field(default_factory=dict)
 
     def all_alerts(self) -> list[Alert]:

@@ -113,14 +113,22 @@ def test_offsets_are_committed_through_the_group_member_s_thread(app):
     assert "OffsetAndMetadata(offset" in thread_commit  # the offset given is the next one to read
 
 
+def _detector_state():
+    from streams.detection import SnowballDetector
+    from tests.detection.helpers import T0, cm
+
+    return SnowballDetector().process(None, cm("m1", T0))[0]
+
+
 @pytest.mark.parametrize("table", [CONTEXTS, DETECTORS])
 def test_what_the_loop_writes_to_a_changelog_is_what_recovery_restores(app, table):
     import asyncio
 
     state = TableState(app, app.tables[TABLE_NAMES[table]])
     records: list[tuple] = []
-    value = {"v": 1, "stats": {"mentions": 3}}
-    state.put({"acme": value, "globex": {"v": 1}}, 3, lambda *record: records.append(record))
+    value = _detector_state() if table == DETECTORS else {"v": 1, "stats": {"mentions": 3}}
+    other = _detector_state() if table == DETECTORS else {"v": 1}
+    state.put({"acme": value, "globex": other}, 3, lambda *record: records.append(record))
     state.delete(["globex"], 3, lambda *record: records.append(record))
     state.end_marker(3, lambda *record: records.append(record))
     assert state.data == {"acme": value} and state.store._key_partition == {"acme": 3}
@@ -139,6 +147,16 @@ def test_what_the_loop_writes_to_a_changelog_is_what_recovery_restores(app, tabl
     assert dict(store.data) == {"acme": value}  # the tombstones of globex and the end marker deleted nothing else
     assert END_MARKER_KEY not in store._key_partition and store._key_partition == {"acme": 3}
     assert state.items_of(3) == [("acme", value)]
+
+
+def test_the_detector_table_s_changelog_goes_through_the_detector_state_codec(app):
+    """Faust takes a table's serializer from its value type, not from a schema argument."""
+    from streams.app.codecs import DETECTOR_STATE_CODEC
+
+    table = app.tables[TABLE_NAMES[DETECTORS]]
+    assert table.value_serializer == DETECTOR_STATE_CODEC
+    assert table.changelog_topic.value_serializer == DETECTOR_STATE_CODEC
+    assert table.data.value_serializer == DETECTOR_STATE_CODEC  # the store, which recovery fills
 
 
 def test_a_memory_store_forgets_the_keys_of_partitions_it_no_longer_holds(app):

@@ -69,4 +69,4 @@ def test_a_snowball_alert_says_what_the_wave_is_about():
     assert about and "%" in about[0]
     assert last.signals["term_cluster_share"] == last.term_clusters[0]["share"]
     # The sample of post terms is bounded per bucket.
-    assert all(len(d["p"]) <= det.config.cluster_posts_per_bucket for d in state["d"].values())
+    assert all(len(d.posts) <= det.config.cluster_posts_per_bucket for d in state.details.values())

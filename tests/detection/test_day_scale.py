@@ -2,7 +2,7 @@
 
 from streams.detection import DetectorConfig, SnowballDetector
 from streams.detection.severity import warning_authors
-from streams.detection.window import WindowSignals
+from streams.detection.signals import WindowSignals
 from streams.models import AlertKind, Severity
 from tests.detection.helpers import HOUR, T0, background, cm, run
 
@@ -60,20 +60,20 @@ def test_small_brand_wave_of_twelve_voices_reaches_warning_after_warm_up():
 
 def test_incremental_day_scan_matches_the_full_scan(monkeypatch):
     """day_scan keeps per-bucket sums of the learned buckets; every evaluation must agree with a full rescan."""
-    from streams.detection import window
+    from streams.detection import day_scale
 
-    incremental, checked = window.day_scan, []
+    incremental, checked = day_scale.scan, []
 
     def both(state, cfg, sig, observed, fraction):
         full = WindowSignals()
-        window._day_scan_full(state, cfg, full, observed, fraction)
+        day_scale._day_scan_full(state, cfg, full, observed, fraction)
         incremental(state, cfg, sig, observed, fraction)
         for name in ("day_glr", "day_hours", "day_observed", "day_expected", "day_ratio", "day_ratio_recent",
                      "day_reference_days"):
             assert abs(getattr(sig, name) - getattr(full, name)) <= 1e-9 * max(1.0, abs(getattr(full, name))), name
         checked.append(full.day_glr)
 
-    monkeypatch.setattr(window, "day_scan", both)
+    monkeypatch.setattr(day_scale, "scan", both)
     det = SnowballDetector()
     state, _ = run(det, background(60, per_hour=60, prefix="u"))
     run(det, background(20, per_hour=120, start=T0 + 60 * HOUR, prefix="s"), state)
@@ -81,7 +81,7 @@ def test_incremental_day_scan_matches_the_full_scan(monkeypatch):
 
 
 def test_reference_days_grow_with_history_up_to_a_week():
-    from streams.detection.window import reference_days
+    from streams.detection.day_scale import reference_days
 
     cfg = DetectorConfig()
     day, hour = 144, 6
@@ -113,8 +113,9 @@ def test_surge_over_two_busier_days_is_judged_against_the_whole_week():
     before (a two-day reference sees no surge), 1.6x the week's same hours (a sustained surge)."""
     from dataclasses import replace
 
+    from streams.detection.day_scale import scan as day_scan
     from streams.detection.severity import sustained_surge
-    from streams.detection.window import day_scan
+    from streams.detection.state import Baseline, BrandState
 
     per_day = 144
     dv = [2.0] * (5 * per_day) + [2.6] * (2 * per_day) + [3.5] * (per_day - 7)  # learned, oldest first
@@ -123,7 +124,7 @@ def test_surge_over_two_busier_days_is_judged_against_the_whole_week():
 
     def scan(cfg):
         sig = WindowSignals()
-        day_scan({"dv": list(dv), "base": {"dow": [1.0] * 7}, "cur": cur}, cfg, sig, live, 1.0)
+        day_scan(BrandState(day_voices=list(dv), baseline=Baseline(level=1.0), current=cur), cfg, sig, live, 1.0)
         return sig
 
     week = scan(DetectorConfig())

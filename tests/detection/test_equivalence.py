@@ -10,8 +10,9 @@ import math
 import random
 from itertools import accumulate
 
-from streams.detection import SnowballDetector, seasonal, stats, window
+from streams.detection import SnowballDetector, day_scale, stats
 from streams.detection.config import DetectorConfig
+from streams.timeunits import DAY_MS
 from tests.detection.helpers import MIN, T0, cm
 
 
@@ -87,9 +88,9 @@ def _reference_day_sums(dow, dv, cur, live, kmax, cfg, days):
         t = cur - (k - 1) * bms
         i = nd - (k - live)
         o += dv[i]
-        today = dow[(t // seasonal.DAY_MS + 3) % 7]
+        today = dow[(t // DAY_MS + 3) % 7]
         for j in range(1, days + 1):
-            r += dv[i - j * per_day] * today / dow[((t - j * seasonal.DAY_MS) // seasonal.DAY_MS + 3) % 7]
+            r += dv[i - j * per_day] * today / dow[((t - j * DAY_MS) // DAY_MS + 3) % 7]
         if k == recent:
             recent_sums = (o, r)
         if k >= start_min and not k % step:
@@ -108,9 +109,9 @@ def test_day_sums_match_the_loop_exactly():
         dow = [rng.uniform(0.2, 5.0) for _ in range(7)]
         cur = rng.randint(0, 10**6) * cfg.bucket_ms
         live = rng.randint(6, 8)
-        days = window.reference_days(len(dv) + live, cfg)
+        days = day_scale.reference_days(len(dv) + live, cfg)
         kmax = min(144, len(dv) + live - days * per_day)
-        got = window._day_sums({"base": {"dow": dow}}, cfg, dv, cur, live, kmax, days)
+        got = day_scale._day_sums(dow, cfg, dv, cur, live, kmax, days)
         assert got == _reference_day_sums(dow, dv, cur, live, kmax, cfg, days)
 
 
@@ -129,10 +130,10 @@ def test_overdue_complaints_expire_the_same_in_or_out_of_order():
     for minute in range(0, 30 * 60, rng.choice([3, 5])):
         now = max(complaints.values()) + 40 * MIN + minute * MIN
         state, _ = det.process(state, cm(f"n{minute}", now, negative=False, author="x"))
-        paths.add(state["osorted"])
+        paths.add(state.overdue_sorted)
         kept = {mid for mid, t in complaints.items()
-                if t + cfg.answer_deadline_ms + cfg.overdue_retention_ms > state["wm"]}
-        assert set(state["pending"]) | set(state["overdue"]) == kept  # forgotten exactly a day past due
+                if t + cfg.answer_deadline_ms + cfg.overdue_retention_ms > state.watermark}
+        assert set(state.pending) | set(state.overdue) == kept  # forgotten exactly a day past due
     assert paths == {False, True}  # out of order, then in order again once the stragglers are gone
 
 
@@ -146,5 +147,5 @@ def test_author_eviction_drops_the_least_recently_seen_then_smallest_ids():
     records = {f"u{10 - i:02d}": T0 + minute * MIN for i, minute in enumerate(seen)}
     drop = len(records) - 10 + 10 // 5
     expected = sorted((t, k) for k, t in records.items())[drop:]
-    assert sorted(state["authors"]) == sorted(k for _, k in expected)
-    assert state["stats"]["authors_evicted"] == drop
+    assert sorted(state.authors) == sorted(k for _, k in expected)
+    assert state.stats["authors_evicted"] == drop

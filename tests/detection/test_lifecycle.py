@@ -66,10 +66,10 @@ def test_a_brand_with_more_complaints_than_its_table_holds_still_gets_unanswered
     assert len(unanswered) >= cap  # the first thousand at least, each at its own 2-hour deadline
     assert unanswered[0].mention_ids == ["c0"]
     assert all(a.event_time - a.opened_at < 2 * MIN for a in unanswered)  # alerted on time, not late
-    assert len(state["pending"]) <= cap
+    assert len(state.pending) <= cap
     stats = det.stats(state)
     assert stats["complaints_untracked"] > 0
-    assert stats["complaints_untracked"] + len(unanswered) + len(state["pending"]) == len(mentions)
+    assert stats["complaints_untracked"] + len(unanswered) + len(state.pending) == len(mentions)
 
 
 def test_high_reach_negative_alert():
@@ -90,8 +90,8 @@ def test_start_up_level_is_not_locked_in_by_an_open_episode():
     day = background(42, per_hour=80, start=T0 + 6 * HOUR, prefix="d")
     state, alerts = run(det, night + day)
     per_bucket = 80 / 4 / 6  # negatives per 10-minute bucket in the daytime stream
-    assert state["base"]["level"] > 0.6 * per_bucket
-    assert state["ep"] is None
+    assert state.baseline.level > 0.6 * per_bucket
+    assert state.episode is None
     snowball = [a for a in alerts if a.kind is AlertKind.SNOWBALL and a.severity is not Severity.RESOLVED]
     assert all(a.severity is Severity.WATCH for a in snowball)
     assert all(a.event_time < T0 + 36 * HOUR for a in snowball)
@@ -104,13 +104,13 @@ def test_a_wave_that_goes_silent_resolves_when_it_calmed_not_at_the_next_mention
     det = SnowballDetector()
     state, _ = run(det, background(10))
     state, alerts = run(det, _explosive(T0 + 10 * HOUR), state)
-    assert state["ep"] is not None  # the wave's episode is open when the stream falls silent
+    assert state.episode is not None  # the wave's episode is open when the stream falls silent
     last_wave = T0 + 10 * HOUR + 90 * MIN
     state, later = run(det, [cm("back", T0 + 3 * 24 * HOUR, negative=False, author="someone")], state)
     snow = [a for a in later if a.kind is AlertKind.SNOWBALL]
     assert snow and snow[-1].severity is Severity.RESOLVED
     assert snow[-1].event_time - last_wave <= 3 * HOUR
     assert all(a.event_time < T0 + 3 * 24 * HOUR for a in snow)
-    assert state["ep"] is None
+    assert state.episode is None
     event_times = [a.event_time for a in alerts + later if a.kind is AlertKind.SNOWBALL]
     assert event_times == sorted(event_times)

@@ -1,11 +1,11 @@
-import json
 import math
 from dataclasses import replace
 
-from streams.detection import DetectorConfig, SnowballDetector
+from streams.detection import DetectorConfig, SnowballDetector, codec
 from streams.detection.cascades import add_relay, forecast, kernel_cdf, new_cascade
 from streams.detection.stats import doubling_time, glr_scan, poisson_sf
-from streams.detection.window import compute, emerging_terms
+from streams.detection.terms import emerging as emerging_terms
+from streams.detection.window import compute
 from streams.models import AlertKind, Severity
 from tests.detection.helpers import HOUR, MIN, T0, background, cm, run
 
@@ -95,8 +95,8 @@ def test_near_copies_count_in_their_cluster_whatever_their_fingerprint():
         bots.append(replace(m, enrichment=replace(m.enrichment, near_duplicate_of="b0" if i else None)))
     state, alerts = run(det, bots, state)
     assert not [a for a in alerts if a.kind is AlertKind.SNOWBALL]
-    assert state["fps"]["b0"] == f"{0:016x}"  # the first mention's alias of its cluster entry
-    weight, _ = state["fps"][f"{0:016x}"]
+    assert state.copies["b0"] == f"{0:016x}"  # the first mention's alias of its cluster entry
+    weight = state.copies[f"{0:016x}"].value
     assert weight > 30  # every copy counted in the first mention's entry
 
 
@@ -121,7 +121,7 @@ def test_volume_share_growth_breadth_terms_and_amplification_are_in_the_alert():
     assert snow[-1].topic == "delays"
     assert any(r.startswith("volume:") for r in snow[-1].reasons)
     sig = compute(state, det.config)
-    assert sig.glr > 0 and emerging_terms(state, det.config, state["wm"])
+    assert sig.glr > 0 and emerging_terms(state, det.config, state.watermark)
 
 
 def test_cascade_relays_are_tracked():
@@ -131,8 +131,8 @@ def test_cascade_relays_are_tracked():
     relays = [cm(f"r{i}", T0 + 10 * HOUR + (i + 1) * 20_000, author=f"rt{i}", reposts_id="root",
                  text="the root complaint outage") for i in range(50)]
     state, _ = run(det, [root, *relays], state)
-    assert state["casc"]["root"]["r"] == 50
-    json.dumps(state)
+    assert state.cascades["root"].relays == 50
+    assert codec.loads(codec.dumps(state)).cascades["root"] == state.cascades["root"]  # saved and restored whole
 
 
 def test_alert_reasons_explain_the_episode_topic_and_never_exceed_whole_shares():
@@ -164,6 +164,6 @@ def test_emerging_terms_are_the_words_a_wave_carries_more_than_usual_not_every_w
                text=f"bg message number {i} with words stranded &amp; http" if i % 2 else
                f"bg message number {i} with words") for i in range(80)]
     state, alerts = run(det, wave, state)
-    terms = [t for t, _ in emerging_terms(state, det.config, state["wm"])]
+    terms = [t for t, _ in emerging_terms(state, det.config, state.watermark)]
     assert "stranded" in terms
     assert not {"message", "number", "words", "amp", "http"} & set(terms)

@@ -1,6 +1,6 @@
 import json
 
-from streams.detection import SnowballDetector
+from streams.detection import SnowballDetector, codec
 from streams.scenarios import build_labelled
 from tests.detection.helpers import HOUR, MIN, T0, background, cm, run
 from tests.scenarios.support import classified
@@ -11,7 +11,7 @@ def test_state_json_round_trip_gives_the_same_alerts():
     mentions = classified(build_labelled("demo"))
     half = len(mentions) // 2
     state, first = run(det, mentions[:half])
-    copy = json.loads(json.dumps(state))
+    copy = codec.loads(codec.dumps(state))
     _, direct = run(det, mentions[half:], state)
     _, restored = run(det, mentions[half:], copy)
     assert [a.to_record() for a in direct] == [a.to_record() for a in restored]
@@ -31,12 +31,12 @@ def test_state_stays_bounded():
     for i in range(30_000):  # 30k distinct authors over ~10 days
         state, _ = det.process(state, cm(f"m{i}", T0 + i * 30_000, author=f"u{i}", negative=i % 3 == 0,
                                          text=f"text {i} words here"))
-    assert len(state["authors"]) <= cfg.max_authors
-    assert len(state["seen"]) <= cfg.max_seen_ids
-    assert len(state["pending"]) <= cfg.max_pending
-    assert len(state["vocab"]) <= cfg.max_vocab
-    assert len(state["b"]) <= cfg.horizon_buckets + 1
-    assert len(json.dumps(state)) < 1_500_000
+    assert len(state.authors) <= cfg.max_authors
+    assert len(state.seen) <= cfg.max_seen_ids
+    assert len(state.pending) <= cfg.max_pending
+    assert len(state.vocab) <= cfg.max_vocab
+    assert len(state.buckets) <= cfg.horizon_buckets + 1
+    assert len(codec.dumps(state)) < 1_500_000
 
 
 def test_bad_input_is_counted_never_raises():
@@ -50,9 +50,9 @@ def test_bad_input_is_counted_never_raises():
     stats = det.stats(state)
     assert stats["duplicates"] == 1 and stats["late"] == 1 and stats["no_author"] == 1 and stats["no_brand"] == 1
     # out of order inside the horizon is counted in its own bucket
-    before = state["b"][str((T0 + 7 * HOUR) - (T0 + 7 * HOUR) % det.config.bucket_ms)][0]
+    before = state.buckets[(T0 + 7 * HOUR) - (T0 + 7 * HOUR) % det.config.bucket_ms].total
     state, _ = det.process(state, cm("ooo", T0 + 7 * HOUR, author="z"))
-    assert state["b"][str((T0 + 7 * HOUR) - (T0 + 7 * HOUR) % det.config.bucket_ms)][0] == before + 1
-    # a state from another version is replaced, not trusted
-    state, _ = det.process({"v": 1, "whatever": True}, cm("x", T0))
-    assert det.stats(state)["reset_old_state"] == 1
+    assert state.buckets[(T0 + 7 * HOUR) - (T0 + 7 * HOUR) % det.config.bucket_ms].total == before + 1
+    # a saved state of another version is replaced, not trusted
+    state, _ = det.process(codec.loads(json.dumps({"v": 1, "whatever": True})), cm("x", T0))
+    assert det.stats(state)["reset_old_state"] == 1 and det.stats(state)["mentions"] == 1
