@@ -7,15 +7,7 @@ from streams.backtest.evaluation import classify_gold
 from streams.detection import SnowballDetector
 from streams.detection.state import Caches
 from streams.scenarios import build_labelled
-
-
-def _run(detector, mentions, states):
-    alerts = []
-    for cm in mentions:
-        brand = cm.enrichment.brand_id
-        states[brand], out = detector.process(states.get(brand), cm)
-        alerts += [a.to_record() for a in out]
-    return alerts
+from tests.detection.helpers import run_brands as _run
 
 
 def test_restored_state_without_caches_gives_the_same_alerts():

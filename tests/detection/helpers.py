@@ -46,3 +46,13 @@ def run(detector, mentions, state=None):
         state, out = detector.process(state, m)
         alerts.extend(out)
     return state, alerts
+
+
+def run_brands(detector, mentions, states):
+    """Run ``mentions`` of several brands, one state each in ``states`` (updated); their alerts as records."""
+    alerts = []
+    for m in mentions:
+        brand = m.enrichment.brand_id
+        states[brand], out = detector.process(states.get(brand), m)
+        alerts += [a.to_record() for a in out]
+    return alerts

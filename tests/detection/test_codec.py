@@ -10,6 +10,7 @@ from streams.backtest.evaluation import classify_gold
 from streams.detection import SnowballDetector, codec
 from streams.detection.state import Caches
 from streams.scenarios import build_labelled
+from tests.detection.helpers import run_brands
 
 # States saved by the detector before the typed state (version 2, dicts with short keys), half-way through the demo
 # scenario, with the digest of the alerts that detector went on to give on the second half.
@@ -17,13 +18,7 @@ V2_STATES = Path(__file__).with_name("state_v2_demo.json")
 
 
 def _continue(states, mentions):
-    det = SnowballDetector()
-    alerts = []
-    for cm in mentions:
-        brand = cm.enrichment.brand_id
-        states[brand], out = det.process(states.get(brand), cm)
-        alerts += [a.to_record() for a in out]
-    return alerts
+    return run_brands(SnowballDetector(), mentions, states)
 
 
 def test_a_version_2_state_loads_and_goes_on_as_the_old_detector_did():
