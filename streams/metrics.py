@@ -23,6 +23,10 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 # Event-time lag spans sub-second (live) to days (a replayed backlog): wide, roughly log-spaced.
 EVENT_LAG_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 21600.0, 86400.0)
 BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+# A complaint's wait for the brand's first reply, event time: 5 min .. a day, the 2-hour deadline a bound.
+REPLY_WAIT_BUCKETS = (300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0, 28800.0, 86400.0)
+# How complaints end (keys of ``SnowballDetector.stats``): cumulative, restored with the detector's state.
+COMPLAINT_OUTCOMES = ("answered_in_time", "answered_late", "came_back_negative")
 STAGES = ("ingest", "enrich", "classify", "detect")
 OTHER = "other"
 # Source platforms known by name; anything else is counted as ``other``.
@@ -117,6 +121,17 @@ class PipelineMetrics:
         self._alerts = Counter(
             "snowball_alerts_total", "Alert updates emitted, by brand, kind and severity.",
             ["brand", "kind", "severity"], registry=r,
+        )
+        self._first_reply = Histogram(
+            "snowball_complaint_first_reply_seconds",
+            "Event time from a complaint to the brand's first public reply to it, by brand.",
+            ["brand"], buckets=REPLY_WAIT_BUCKETS, registry=r,
+        )
+        self._complaint_outcomes = Gauge(
+            "snowball_complaint_outcomes",
+            "Complaints by how they ended: answered within the deadline or after it, and answered complaints whose "
+            "author came back negative within a day (cumulative, kept in the detector's state).",
+            ["brand", "outcome"], registry=r,
         )
         # Pipeline health.
         self._dead_letters = Counter(
@@ -233,6 +248,18 @@ class PipelineMetrics:
         for reason in DETECTOR_SET_ASIDE:
             if reason in stats:
                 self._set_aside.labels(brand, reason).set(stats[reason])
+        for outcome in COMPLAINT_OUTCOMES:
+            if outcome in stats:
+                self._complaint_outcomes.labels(brand, outcome).set(stats[outcome])
+
+    def record_first_replies(self, brand_id: str, waits_seconds: Iterable[float]) -> None:
+        """Each complaint's wait for the brand's first reply (``detector.take_replies``), in event-time seconds."""
+        brand = self._brand(brand_id)
+        if brand is None:
+            return
+        histogram = self._first_reply.labels(brand)
+        for wait in waits_seconds:
+            histogram.observe(max(wait, 0.0))
 
     def record_pii_masked(self, by_kind: Mapping[str, int]) -> None:
         """Masks enrichment applied to one mention (``enrichment.pii_by_kind``); unknown kinds are ignored."""

@@ -53,6 +53,9 @@ class DetectionSettings(BaseModel):
                                         description="Calm must last this long before an episode resolves.")
     reopen_window_minutes: float = Field(_DEFAULTS.reopen_window_ms / MINUTE_MS, ge=0,
                                          description="A wave back this soon after resolving keeps its alert id.")
+    brand_silence_minutes: float = Field(_DEFAULTS.brand_silence_ms / MINUTE_MS, ge=1,
+                                         description="A warning or critical wave with no public word from the "
+                                                     "brand this long alerts the community managers.")
     watch_glr: float = Field(_DEFAULTS.watch_glr, gt=0, description="Volume evidence (GLR) a watch needs.")
     warning_glr: float = Field(_DEFAULTS.warning_glr, gt=0, description="...a warning needs.")
     critical_glr: float = Field(_DEFAULTS.critical_glr, gt=0, description="...a critical needs.")
@@ -79,6 +82,7 @@ class DetectionSettings(BaseModel):
             update_interval_ms=round(self.update_interval_minutes * MINUTE_MS),
             resolve_hold_ms=round(self.resolve_hold_minutes * MINUTE_MS),
             reopen_window_ms=round(self.reopen_window_minutes * MINUTE_MS),
+            brand_silence_ms=round(self.brand_silence_minutes * MINUTE_MS),
             watch_glr=self.watch_glr, warning_glr=self.warning_glr, critical_glr=self.critical_glr,
             repeat_count=self.repeat_count, repeat_window_ms=round(self.repeat_window_hours * HOUR_MS),
             high_reach_followers=self.high_reach_followers,

@@ -29,6 +29,7 @@ FIELD_CASES = [
     ("update_interval_minutes", 5, "update_interval_ms", 5 * 60_000),
     ("resolve_hold_minutes", 20, "resolve_hold_ms", 20 * 60_000),
     ("reopen_window_minutes", 90, "reopen_window_ms", 90 * 60_000),
+    ("brand_silence_minutes", 45, "brand_silence_ms", 45 * 60_000),
     ("watch_glr", 9, "watch_glr", 9.0),
     ("warning_glr", 18, "warning_glr", 18.0),
     ("critical_glr", 44, "critical_glr", 44.0),

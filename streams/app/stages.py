@@ -235,6 +235,8 @@ class Stages:
         for brand_id, detector_state in batch.detectors.items():
             self.metrics.record_brand_gauges(brand_id, self.detector.gauges(detector_state))
             self.metrics.record_detector_stats(brand_id, self.detector.stats(detector_state))
+            self.metrics.record_first_replies(brand_id, [(r.replied_at - r.complained_at) / 1000
+                                                         for r in self.detector.take_replies(detector_state)])
         return step
 
     def _record_classified(self, mention: ClassifiedMention) -> None:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
 from streams.backtest.runner import BacktestResult
-from streams.backtest.summary import CARE_KINDS, BrandSummary, summarise
+from streams.backtest.summary import CARE_KINDS, BrandSummary, complaint_outcomes, summarise
 from streams.backtest.summary import when as _when
 from streams.backtest.timeline import Episode
 from streams.models import AlertKind, Severity
@@ -170,20 +169,21 @@ def _summary_row(summary: BrandSummary) -> str:
             + "".join(f"<td class=n>{summary.care[k]:,}</td>" for k in CARE_KINDS) + "</tr>")
 
 
-def _care(summary: BrandSummary, top: int = 5) -> str:
-    """The community manager's part of a brand: complaints left unanswered (per day), the authors who keep coming
-    back, and the high-reach negative posts."""
-    day = 24 * HOUR_MS
-    alerts, critics = summary.alerts, summary.critics
-    unanswered = [a for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT]
-    overdue = Counter(a.opened_at - a.opened_at % day for a in unanswered if a.severity is not Severity.RESOLVED)
-    late = sum(a.severity is Severity.RESOLVED for a in unanswered)
+def _care(summary: BrandSummary, deadline_ms: int, top: int = 5) -> str:
+    """The community manager's part of a brand: how complaints ended (per day), the authors who keep coming back,
+    the high-reach negative posts, and the brand's own conduct (personal data asked in public, silent waves)."""
+    alerts, critics, stats = summary.alerts, summary.critics, summary.stats
     reach = sorted((a for a in alerts if a.kind is AlertKind.HIGH_REACH_NEGATIVE),
                    key=lambda a: (-a.signals.get("followers", 0.0), a.event_time))
+    asked = [a for a in alerts if a.kind is AlertKind.PERSONAL_DATA_REQUEST]
+    silent = [a for a in alerts if a.kind is AlertKind.BRAND_SILENCE and a.severity is not Severity.RESOLVED]
+    overdue, late = stats.get("complaints_overdue", 0), stats.get("answered_late", 0)
+    answered = stats.get("answered_in_time", 0) + late
     lines = [
-        "<b>Unanswered past the deadline</b>: "
-        + (" · ".join(f"{_day_label(d)} {overdue[d]:,}" for d in sorted(overdue)) or "none")
-        + (f" ({late:,} answered after the deadline)" if late else ""),
+        f"<b>Past the {deadline_ms / HOUR_MS:g} h deadline</b>: {overdue:,} complaints"
+        + (f" ({late:,} answered after it)" if late else "")
+        + (f"; of the {answered:,} answered, {stats.get('came_back_negative', 0):,} authors came back negative "
+           "within a day" if answered else ""),
         "<b>Repeat critics</b>: " + (", ".join(
             f"{escape(author)}{f' ({times} times)' if times > 1 else ''}"
             for author, times in sorted(critics.items(), key=lambda x: (-x[1], x[0]))[:top]) or "none")
@@ -191,8 +191,27 @@ def _care(summary: BrandSummary, top: int = 5) -> str:
         "<b>High-reach negatives</b>: " + (", ".join(
             f"{_when(a.event_time)} {escape(a.summary.split(': ', 1)[-1])}" for a in reach[:top]) or "none")
         + (f" and {len(reach) - top} more" if len(reach) > top else ""),
+        "<b>Personal data asked in public</b>: " + (", ".join(
+            f"{_when(a.event_time)} {escape(a.summary.split(': ', 1)[-1])}" for a in asked[:top]) or "none")
+        + (f" and {len(asked) - top} more" if len(asked) > top else ""),
+        "<b>Silent during a wave</b>: " + (", ".join(
+            f"{_when(a.event_time)} ({a.signals.get('minutes_silent', 0):.0f} min without a public word)"
+            for a in silent[:top]) or "never"),
     ]
-    return "<ul class=care>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+    days = complaint_outcomes(summary, deadline_ms)
+    table = ""
+    if days:
+        def minutes(value: float | None) -> str:
+            return "-" if value is None else f"{value:.0f} min"
+
+        table = ("<table><tr><th>complaints posted on (UTC)</th><th class=n>complaints</th><th class=n>answered</th>"
+                 f"<th class=n>within {deadline_ms / HOUR_MS:g} h</th><th class=n>first reply, median</th>"
+                 "<th class=n>90th percentile</th></tr>"
+                 + "".join(f"<tr><td>{_day_label(d.day)}</td><td class=n>{d.complaints:,}</td>"
+                           f"<td class=n>{d.answered:,}</td><td class=n>{d.in_time_share:.0%}</td>"
+                           f"<td class=n>{minutes(d.median_minutes)}</td><td class=n>{minutes(d.p90_minutes)}</td></tr>"
+                           for d in days) + "</table>")
+    return "<ul class=care>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>" + table
 
 
 def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
@@ -207,7 +226,7 @@ def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
             "<table><tr><th class=n>#</th><th>opened (UTC)</th><th>levels reached (UTC)</th><th>resolved</th>"
             f"<th class=n>open for</th><th>about</th></tr>"
             f"{rows or '<tr><td colspan=6 class=muted>no snowball episode</td></tr>'}</table>"
-            f"<h3>Community management</h3>{_care(summary)}</section>")
+            f"<h3>Community management</h3>{_care(summary, result.answer_deadline_ms)}</section>")
     legend = " ".join(f'<span class=lvl style="color:{c}">&#9646; {s}</span>' for s, c in _COLOURS.items()
                       if s is not Severity.RESOLVED)
     stats = result.detector_totals()
@@ -222,8 +241,9 @@ def render(result: BacktestResult, title: str = "Snowball backtest") -> str:
             f"<p>Snowball levels: {legend}. Times are event times, UTC.</p>"
             "<table><tr><th>brand</th><th class=n>snowball episodes</th><th>highest level</th>"
             "<th>first warning</th><th class=n>at warning or above</th><th class=n>negative mentions</th>"
-            "<th class=n>unanswered complaints</th><th class=n>repeat critics</th>"
-            f"<th class=n>high-reach negatives</th></tr>{''.join(map(_summary_row, summaries))}</table>"
+            "<th class=n>complaints past the deadline</th><th class=n>repeat critics</th>"
+            "<th class=n>high-reach negatives</th><th class=n>personal data asked in public</th>"
+            f"<th class=n>silent during a wave</th></tr>{''.join(map(_summary_row, summaries))}</table>"
             f"{''.join(sections)}</body></html>")
 
 

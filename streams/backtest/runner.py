@@ -35,6 +35,9 @@ class BacktestResult:
     detect_seconds: float = 0.0
     detected: int = 0
     processes: int = 1  # detection processes (the brands split between them)
+    # brand -> (complaint time, the brand's first reply) of each complaint it answered, in reply order
+    replies: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    answer_deadline_ms: int = DetectorConfig().answer_deadline_ms  # the detector's, for the report
 
     @property
     def mentions_per_second(self) -> float:
@@ -142,23 +145,31 @@ def detect(classified: list[ClassifiedMention], config: DetectorConfig | None = 
     emitted = sorted((item for part in parts for item in part[0]), key=_first)  # one process per mention: no ties
     alerts = [alert for _, out in emitted for alert in out]
     stats = {brand: s for part in parts for brand, s in part[1].items()}
+    replies = {brand: r for part in parts for brand, r in part[2].items()}
+    complaint_intents = frozenset((config or DetectorConfig()).complaint_intents)
     first_seen = dict.fromkeys(cm.enrichment.brand_id for cm in classified)  # one process's order of brands
-    hourly: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    hourly: dict[str, dict[int, list[int]]] = defaultdict(dict)  # [mentions, negatives, complaints]
     counted: set[tuple[str, str]] = set()  # a redelivered mention is counted once, as the detector counts it
     for cm in classified:
         if cm.enrichment.is_brand_account or (key := (cm.enrichment.brand_id, cm.mention.id)) in counted:
             continue
         counted.add(key)
         hour = cm.mention.created_at - cm.mention.created_at % HOUR_MS
-        cell = hourly[cm.enrichment.brand_id].setdefault(hour, [0, 0])
+        cell = hourly[cm.enrichment.brand_id].setdefault(hour, [0, 0, 0])
         cell[0] += 1
         cell[1] += cm.is_negative
+        # A complaint as the detector tracks one (care.track_complaint): negative, the author's own words.
+        cell[2] += (cm.is_negative and cm.mention.reposts_id is None
+                    and not complaint_intents.isdisjoint(cm.classification.intents))
     return BacktestResult(alerts=alerts, hourly=dict(hourly), detect_seconds=seconds, detected=len(classified),
-                          detector_stats={b: stats[b] for b in first_seen}, processes=max(len(groups), 1))
+                          detector_stats={b: stats[b] for b in first_seen}, processes=max(len(groups), 1),
+                          replies={b: replies[b] for b in first_seen if replies.get(b)},
+                          answer_deadline_ms=(config or DetectorConfig()).answer_deadline_ms)
 
 
 _first = itemgetter(0)
-Emitted = tuple[list[tuple[int, list[Alert]]], dict[str, dict[str, int]]]  # (mention index, alerts), brand stats
+# (mention index, alerts), brand -> its stats, brand -> (complaint time, first reply time) of its answered complaints
+Emitted = tuple[list[tuple[int, list[Alert]]], dict[str, dict[str, int]], dict[str, list[tuple[int, int]]]]
 
 
 def brand_groups(classified: list[ClassifiedMention], workers: int) -> list[frozenset[str]]:
@@ -186,7 +197,9 @@ def _detect_brands(classified: list[ClassifiedMention], config: DetectorConfig |
         raise failure.error
     state.apply(batch)
     emitted = [(indices[source], alerts) for source, alerts in batch.alerts]
-    return emitted, {b: step.detector.stats(s) for b, s in state.detectors.items()}
+    detector = step.detector
+    return (emitted, {b: detector.stats(s) for b, s in state.detectors.items()},
+            {b: [tuple(r) for r in detector.take_replies(s)] for b, s in state.detectors.items()})
 
 
 def _no_classifier(mentions: Any) -> Any:

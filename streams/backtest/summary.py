@@ -3,6 +3,7 @@ closing lines show."""
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,9 +11,13 @@ from datetime import UTC, datetime
 from streams.backtest.runner import BacktestResult
 from streams.backtest.timeline import Episode, brand_episodes
 from streams.models import Alert, AlertKind, Severity
-from streams.timeunits import HOUR_MS
+from streams.timeunits import DAY_MS, HOUR_MS, MINUTE_MS
 
-CARE_KINDS = ("unanswered_complaint", "repeat_critic", "high_reach_negative")  # the community-manager alerts
+# The community-manager columns: complaints past the deadline, repeat critics (people), high-reach negatives,
+# requests for personal data in public, waves the brand stayed silent through.
+CARE_KINDS = ("unanswered_complaint", "repeat_critic", "high_reach_negative", "personal_data_request",
+              "brand_silence")
+CARE_HEADERS = ("unanswered", "repeat critics", "high-reach", "data asked in public", "silent waves")
 
 
 def when(ms: int) -> str:
@@ -29,6 +34,8 @@ class BrandSummary:
     # community-manager alert kind -> alerts (not their closings); for repeat critics, distinct authors
     care: Counter = field(default_factory=Counter)
     critics: Counter = field(default_factory=Counter)  # repeat critic -> their repeat-critic alerts
+    stats: dict[str, int] = field(default_factory=dict)  # the detector's counters for the brand
+    replies: list[tuple[int, int]] = field(default_factory=list)  # (complaint, first reply) times of answered ones
 
     @property
     def end(self) -> int:
@@ -62,7 +69,9 @@ class BrandSummary:
 
 def summarise(result: BacktestResult) -> list[BrandSummary]:
     """One summary per brand of the history, worst first."""
-    out = {brand: BrandSummary(brand, hourly, []) for brand, hourly in result.hourly.items() if hourly}
+    out = {brand: BrandSummary(brand, hourly, [], stats=result.detector_stats.get(brand, {}),
+                               replies=result.replies.get(brand, []))
+           for brand, hourly in result.hourly.items() if hourly}
     for a in result.alerts:
         if (summary := out.get(a.brand_id)) is not None:
             summary.alerts.append(a)
@@ -74,6 +83,8 @@ def summarise(result: BacktestResult) -> list[BrandSummary]:
                                   if a.kind is AlertKind.REPEAT_CRITIC and a.author_id is not None)
         # Repeat critics are people: one who comes back after the cooldown alerts again but counts once.
         summary.care["repeat_critic"] = len(summary.critics)
+        # Complaints, not the updates of the brand's one unanswered-complaints alert.
+        summary.care["unanswered_complaint"] = summary.stats.get("complaints_overdue", 0)
     # Worst first: the highest level, then the longest at warning or above, then the most negatives.
     return sorted(out.values(), key=lambda s: (-(s.highest.rank if s.highest else -1), -s.at_warning_ms,
                                                -s.negatives, s.brand))
@@ -81,8 +92,7 @@ def summarise(result: BacktestResult) -> list[BrandSummary]:
 
 def as_text(summaries: list[BrandSummary]) -> str:
     """The summaries as an aligned plain-text table (times UTC), for a terminal."""
-    rows = [("brand", "episodes", "highest", "first warning (UTC)", "at warning+", "negatives", "unanswered",
-             "repeat critics", "high-reach")]
+    rows = [("brand", "episodes", "highest", "first warning (UTC)", "at warning+", "negatives", *CARE_HEADERS)]
     for s in summaries:
         rows.append((s.brand, str(len(s.episodes)), str(s.highest or "-"),
                      "-" if s.first_warning is None else when(s.first_warning),
@@ -91,3 +101,40 @@ def as_text(summaries: list[BrandSummary]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w) if i in (0, 2, 3) else c.rjust(w) for i, (c, w) in
                                enumerate(zip(r, widths, strict=True))).rstrip() for r in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class DayOutcomes:
+    """How one day's complaints ended (by the day they were posted, UTC)."""
+
+    day: int  # start, epoch ms
+    complaints: int
+    answered: int
+    in_time: int  # answered within the deadline
+    median_minutes: float | None  # to the brand's first reply, of the answered ones
+    p90_minutes: float | None
+
+    @property
+    def in_time_share(self) -> float:
+        return self.in_time / self.complaints if self.complaints else 0.0
+
+
+def complaint_outcomes(summary: BrandSummary, deadline_ms: int) -> list[DayOutcomes]:
+    """Per day: complaints (as the detector tracks them), those answered, within the deadline, and the median and
+    90th percentile of the time to the brand's first reply."""
+    complaints: Counter = Counter()
+    for hour, cell in summary.hourly.items():
+        if len(cell) > 2:
+            complaints[hour - hour % DAY_MS] += cell[2]
+    waits: dict[int, list[float]] = {}
+    for complained, replied in summary.replies:
+        waits.setdefault(complained - complained % DAY_MS, []).append((replied - complained) / MINUTE_MS)
+    out = []
+    for day in sorted(set(complaints) | set(waits)):
+        day_waits = sorted(waits.get(day, []))
+        p90 = statistics.quantiles(day_waits, n=10, method="inclusive")[-1] if len(day_waits) > 1 else (
+            day_waits[0] if day_waits else None)
+        out.append(DayOutcomes(day, max(complaints[day], len(day_waits)), len(day_waits),
+                               sum(w * MINUTE_MS <= deadline_ms for w in day_waits),
+                               statistics.median(day_waits) if day_waits else None, p90))
+    return out

@@ -1,4 +1,5 @@
-"""Alerts for community managers: unanswered complaints, repeat critics, negative posts from high-reach accounts.
+"""Alerts for community managers: unanswered complaints, repeat critics, negative posts from high-reach accounts,
+and how complaints end (time to the brand's first reply, authors who come back negative after it).
 
 These are about relationships, not crises: they never open or escalate a snowball episode.
 """
@@ -7,7 +8,14 @@ from __future__ import annotations
 
 from streams.detection.config import DetectorConfig
 from streams.detection.memory import evict_oldest_inserted
-from streams.detection.state import AuthorRecord, BrandState, OverdueComplaint, PendingComplaint
+from streams.detection.state import (
+    AuthorRecord,
+    BrandState,
+    ComplaintsAlert,
+    OverdueComplaint,
+    PendingComplaint,
+    ReplyOutcome,
+)
 from streams.models import Alert, AlertKind, ClassifiedMention, Severity
 from streams.timeunits import HOUR_MS
 
@@ -17,7 +25,7 @@ def _snippet(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def track_complaint(state: BrandState, mention_id: str, t: int, author_id: str | None, text: str,
+def track_complaint(state: BrandState, mention_id: str, t: int, author_id: str | None, text: str, url: str | None,
                     cfg: DetectorConfig) -> None:
     """Watch a complaint until the brand answers or the deadline passes (``expire_complaints``).
 
@@ -27,63 +35,77 @@ def track_complaint(state: BrandState, mention_id: str, t: int, author_id: str |
     before its deadline and never alert."""
     pending = state.pending
     if len(pending) < cfg.max_pending:
-        pending[mention_id] = PendingComplaint(t, author_id, text[:81])  # shown as _snippet(...)
+        pending[mention_id] = PendingComplaint(t, author_id, text[:81], url)  # shown as _snippet(...)
     else:
         state.stats["complaints_untracked"] += 1
 
 
-def brand_reply(state: BrandState, cm: ClassifiedMention) -> list[Alert]:
-    """A reply from one of the brand's accounts closes the complaint it answers (and its alert, if overdue)."""
+def brand_reply(state: BrandState, cm: ClassifiedMention, cfg: DetectorConfig) -> None:
+    """A reply from one of the brand's accounts closes the complaint it answers. Its time to first reply is kept
+    for the caller (``take_replies``) and its author watched for coming back negative (``came_back``); an overdue
+    one leaves the brand's unanswered-complaints alert, which is updated at a next evaluation."""
     target = cm.mention.in_reply_to_id
     if target is None:
-        return []
-    if state.pending.pop(target, None) is not None:
+        return
+    complaint: PendingComplaint | OverdueComplaint | None = state.pending.pop(target, None)
+    if complaint is not None:
         state.stats["answered_in_time"] += 1
-        return []
-    overdue = state.overdue.pop(target, None)
-    if overdue is None:
-        return []
-    state.stats["answered_late"] += 1
+    else:
+        complaint = state.overdue.pop(target, None)
+        if complaint is None:
+            return
+        state.stats["answered_late"] += 1
+        if state.complaints_alert is not None:
+            state.complaints_alert.changed = True
     t = cm.mention.created_at
-    waited = (t - overdue.at) / HOUR_MS
-    return [Alert(
-        alert_id=f"{cm.brand_id}:unanswered:{target}", kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=cm.brand_id,
-        severity=Severity.RESOLVED, opened_at=overdue.due, event_time=t, score=round(waited, 2),
-        summary=f"{cm.brand_id}: complaint {target} answered after {waited:.1f} h",
-        signals={"hours_waited": round(waited, 2)}, reasons=[f"the brand replied {waited:.1f} h after the complaint"],
-        mention_ids=[target, cm.mention.id], author_id=overdue.author,
-    )]
+    state.replies.append(ReplyOutcome(complaint.at, t))
+    if complaint.author is not None:
+        answered = state.answered
+        answered.pop(complaint.author, None)  # to the end: the order is the replies'
+        answered[complaint.author] = t
+        if len(answered) > cfg.max_answered:
+            evict_oldest_inserted(answered, cfg.max_answered)
+
+
+def came_back(state: BrandState, author_id: str, t: int, cfg: DetectorConfig) -> None:
+    """A negative post from an author whose complaint the brand answered: within ``came_back_window_ms`` of the
+    reply, the reply did not settle it (``came_back_negative``)."""
+    replied = state.answered.get(author_id)
+    if replied is None or t <= replied:
+        return
+    del state.answered[author_id]
+    if t - replied <= cfg.came_back_window_ms:
+        state.stats["came_back_negative"] += 1
+
+
+def take_replies(state: BrandState) -> list[ReplyOutcome]:
+    """The brand's replies to complaints since the last call (each complaint's first reply), oldest first."""
+    replies, state.replies = state.replies, []
+    return replies
 
 
 def expire_complaints(state: BrandState, brand_id: str, now: int, cfg: DetectorConfig) -> list[Alert]:
-    """Complaints past their deadline with no brand reply: one alert each, then kept as overdue until answered."""
-    alerts = []
+    """Complaints past their deadline with no brand reply become overdue, listed in the brand's one
+    unanswered-complaints alert until answered or a day past due (``complaints_alert``)."""
     pending, overdue = state.pending, state.overdue
     # ``overdue_sorted``: the overdue complaints' due times never decrease in insertion order (the usual case:
     # complaints expire in arrival order), so the ones a day past due are a prefix.
     in_order = state.overdue_sorted
     last_due = next(reversed(overdue.values())).due if in_order and overdue else None
     expired = []
-    for mention_id, (t, author, snippet) in pending.items():
-        if t + cfg.answer_deadline_ms > now:
+    for mention_id, complaint in pending.items():
+        if complaint.at + cfg.answer_deadline_ms > now:
             break  # arrival order is near event order; a straggler is caught at the next tick
         expired.append(mention_id)
-        due = t + cfg.answer_deadline_ms
-        hours = cfg.answer_deadline_ms / HOUR_MS
-        alerts.append(Alert(
-            alert_id=f"{brand_id}:unanswered:{mention_id}", kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=brand_id,
-            severity=Severity.WATCH, opened_at=due, event_time=now, score=round((now - t) / HOUR_MS, 2),
-            summary=f"{brand_id}: complaint unanswered for {hours:g} h: {_snippet(snippet)}",
-            signals={"hours_waited": round((now - t) / HOUR_MS, 2), "deadline_hours": hours},
-            reasons=[f"no reply from a {brand_id} account within {hours:g} h"],
-            mention_ids=[mention_id], author_id=author,
-        ))
+        due = complaint.at + cfg.answer_deadline_ms
         if in_order and (mention_id in overdue or (last_due is not None and due < last_due)):
             in_order = False
-        overdue[mention_id] = OverdueComplaint(t, due, author)
+        overdue[mention_id] = OverdueComplaint(complaint.at, due, complaint.author, complaint.snippet, complaint.url)
         last_due = due
     for mention_id in expired:
         del pending[mention_id]
+    state.stats["complaints_overdue"] += len(expired)
+    before = len(overdue)
     retention = cfg.overdue_retention_ms
     if in_order:
         # A day past due: still unanswered, but no longer tracked. In due order, so a prefix.
@@ -109,7 +131,56 @@ def expire_complaints(state: BrandState, brand_id: str, now: int, cfg: DetectorC
     state.overdue_low = low
     state.overdue_sorted = in_order
     state.stats["overdue_evicted"] += evict_oldest_inserted(overdue, cfg.max_overdue)
-    return alerts
+    if (expired or len(overdue) != before) and state.complaints_alert is not None:
+        state.complaints_alert.changed = True
+    return complaints_alert(state, brand_id, now, cfg)
+
+
+def complaints_alert(state: BrandState, brand_id: str, now: int, cfg: DetectorConfig) -> list[Alert]:
+    """The brand's unanswered-complaints alert: opened when a complaint falls past the deadline, updated at most
+    every ``unanswered_update_interval_ms`` while its list changes, resolved when the list empties. One alert a
+    person can keep up with, instead of one per complaint; each complaint is in its ``complaints``."""
+    alert = state.complaints_alert
+    if alert is None:
+        if not state.overdue:
+            return []
+        alert = state.complaints_alert = ComplaintsAlert(f"{brand_id}:unanswered:{now}", now, now)
+        return [_complaints_update(state, brand_id, alert, Severity.WATCH, now, cfg)]
+    if not state.overdue:
+        state.complaints_alert = None
+        return [_complaints_update(state, brand_id, alert, Severity.RESOLVED, now, cfg)]
+    if alert.changed and now - alert.last_emit >= cfg.unanswered_update_interval_ms:
+        alert.last_emit, alert.changed = now, False
+        return [_complaints_update(state, brand_id, alert, Severity.WATCH, now, cfg)]
+    return []
+
+
+def _complaints_update(state: BrandState, brand_id: str, alert: ComplaintsAlert, severity: Severity, now: int,
+                       cfg: DetectorConfig) -> Alert:
+    items = sorted(state.overdue.items(), key=lambda item: (item[1].at, item[0]))  # oldest first
+    listed = items[: cfg.complaints_listed]
+    hours = cfg.answer_deadline_ms / HOUR_MS
+    complaints = [{"mention_id": mention_id, "author_id": c.author, "complained_at": c.at,
+                   "hours_waited": round((now - c.at) / HOUR_MS, 2), "url": c.url, "text": _snippet(c.snippet)}
+                  for mention_id, c in listed]
+    oldest = (now - items[0][1].at) / HOUR_MS if items else 0.0
+    if severity is Severity.RESOLVED:
+        summary = f"{brand_id}: no complaint left unanswered past {hours:g} h"
+        reasons = ["every complaint past the deadline was answered, or is a day past due (no longer tracked)"]
+    else:
+        summary = (f"{brand_id}: {len(items)} complaint{'s' if len(items) > 1 else ''} unanswered past {hours:g} h, "
+                   f"the oldest for {oldest:.1f} h")
+        reasons = [f"{c['hours_waited']:.1f} h, {c['author_id'] or 'unknown author'}: {c['text']}"
+                   + (f" ({c['url']})" if c["url"] else "") for c in complaints]
+        if len(items) > len(listed):
+            reasons.append(f"... and {len(items) - len(listed)} more")
+    return Alert(
+        alert_id=alert.id, kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=brand_id, severity=severity,
+        opened_at=alert.opened, event_time=now, score=float(len(items)), summary=summary,
+        signals={"complaints_overdue": float(len(items)), "oldest_hours_waited": round(oldest, 2),
+                 "deadline_hours": hours},
+        reasons=reasons, mention_ids=[mention_id for mention_id, _ in listed], complaints=complaints,
+    )
 
 
 def repeat_critic(cm: ClassifiedMention, author: AuthorRecord, cfg: DetectorConfig) -> list[Alert]:

@@ -20,6 +20,7 @@ from streams.detection.state import (
     Bucket,
     BucketDetail,
     Cascade,
+    ComplaintsAlert,
     Decayed,
     Episode,
     Gauges,
@@ -27,6 +28,7 @@ from streams.detection.state import (
     OverdueComplaint,
     PendingComplaint,
     Root,
+    SilenceAlert,
     TopicSeries,
     WindowTotals,
 )
@@ -42,7 +44,8 @@ KEYS = {
     "dv0": "day_voices_start", "authors": "authors", "fps": "copies", "seen": "seen", "roots": "roots",
     "casc": "cascades", "vocab": "vocab", "vmass": "vocab_mass", "pending": "pending", "overdue": "overdue",
     "odue": "overdue_low", "osorted": "overdue_sorted", "ep": "episode", "last_ep": "last_episode", "calm": "calm",
-    "gauge": "gauges", "stats": "stats",
+    "gauge": "gauges", "stats": "stats", "cal": "complaints_alert", "ans": "answered", "bp": "brand_posts",
+    "sil": "silence_alert",
 }
 
 
@@ -79,6 +82,11 @@ def to_record(s: BrandState) -> dict[str, Any]:
         "vocab": {k: [v.value, v.at] for k, v in s.vocab.items()},
         "vmass": [s.vocab_mass.value, s.vocab_mass.at] if s.vocab_mass is not None else None,
         "pending": s.pending, "overdue": s.overdue, "odue": s.overdue_low, "osorted": s.overdue_sorted,
+        "cal": None if s.complaints_alert is None else [
+            s.complaints_alert.id, s.complaints_alert.opened, s.complaints_alert.last_emit, s.complaints_alert.changed],
+        "ans": s.answered,
+        "bp": s.brand_posts,
+        "sil": None if s.silence_alert is None else [s.silence_alert.id, s.silence_alert.opened],
         "ep": None if s.episode is None else {
             "id": s.episode.id, "opened": s.episode.opened, "sev": s.episode.severity,
             "last_emit": s.episode.last_emit, "calm_since": s.episode.calm_since, "topic": s.episode.topic,
@@ -134,6 +142,10 @@ def from_record(r: Any, cfg: DetectorConfig | None = None) -> BrandState:
         # Saved before the ordered fast path: not known to be in due order, and its low bound unknown (scan once).
         overdue_low=r["odue"] if "odue" in r else 0,
         overdue_sorted=r.get("osorted", False),
+        complaints_alert=ComplaintsAlert(*r["cal"]) if r.get("cal") else None,
+        answered=dict(r.get("ans") or {}),
+        brand_posts=list(r.get("bp") or []),
+        silence_alert=SilenceAlert(*r["sil"]) if r.get("sil") else None,
         episode=_episode(r.get("ep")),
         last_episode=LastEpisode(**r["last_ep"]) if r.get("last_ep") else None,
         calm=bool(r.get("calm", False)),

@@ -79,6 +79,10 @@ class DetectorConfig:
     # Community-manager alerts.
     answer_deadline_ms: int = 2 * HOUR_MS
     complaint_intents: tuple[str, ...] = ("complaint", "urgent", "question")
+    unanswered_update_interval_ms: int = 30 * MINUTE_MS  # the brand's unanswered-complaints alert: updates at most
+    complaints_listed: int = 50  # ...this often, listing at most this many complaints (oldest first; all counted)
+    came_back_window_ms: int = 24 * HOUR_MS  # a complaint's author negative again this soon after the brand's reply
+    brand_silence_ms: int = 60 * MINUTE_MS  # a warning or critical wave with no public word from the brand this long
     repeat_count: int = 5  # negative mentions by one author...
     repeat_window_ms: int = 24 * HOUR_MS  # ...within this long make a repeat critic
     repeat_cooldown_ms: int = 24 * HOUR_MS
@@ -102,6 +106,8 @@ class DetectorConfig:
     max_roots: int = 500
     max_pending: int = 1000
     max_overdue: int = 500
+    max_brand_posts: int = 200  # the brand's own recent public posts and replies (times)
+    max_answered: int = 1000  # authors the brand answered recently, watched for coming back negative
     overdue_retention_ms: int = 24 * HOUR_MS
     max_vocab: int = 1500
     vocab_half_life_ms: int = 24 * HOUR_MS

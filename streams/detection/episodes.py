@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from streams.detection import explain
+from streams.detection import conduct, explain
 from streams.detection.config import DetectorConfig
 from streams.detection.severity import Held, assess, sustained_surge
 from streams.detection.signals import WindowSignals
 from streams.detection.state import BrandState, Episode, LastEpisode
 from streams.detection.window import for_alert
 from streams.models import Alert, AlertKind, Severity
-from streams.timeunits import DAY_MS, hour_of_day
+from streams.timeunits import DAY_MS, MINUTE_MS, hour_of_day
 
 
 class Lifecycle:
@@ -71,6 +71,9 @@ class Lifecycle:
         if sig.topic is None and episode.topic is not None:
             sig.topic = episode.topic  # the episode keeps its topic: explain that topic's share now
         for_alert(state, self.config, sig, self.own_terms(brand_id))
+        sig.brand_posts, last = conduct.voice(state, episode.opened)
+        sig.minutes_since_brand_post = (now - last) / MINUTE_MS if last is not None else -1.0
+        sig.episode_minutes = (now - episode.opened) / MINUTE_MS
         return Alert(
             alert_id=episode.id,
             kind=AlertKind.SNOWBALL,

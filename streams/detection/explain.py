@@ -63,6 +63,12 @@ def reasons(sig: WindowSignals, held: Held, severity: Severity) -> list[str]:
     if sig.clusters:
         out.append("about: " + "; ".join(f"{', '.join(c.terms)} in {c.share:.0%}" for c in sig.clusters)
                    + " of the hour's negative posts")
+    if sig.brand_posts:
+        out.append(f"brand voice: {sig.brand_posts} public post{'s' if sig.brand_posts > 1 else ''} or replies from "
+                   f"the brand since the episode began, the latest {sig.minutes_since_brand_post:.0f} min ago")
+    elif severity is not Severity.RESOLVED:
+        out.append(f"brand voice: no public word from the brand since the episode began "
+                   f"({sig.episode_minutes:.0f} min): say publicly that the problem is being handled")
     for level, why in held:
         escalates = severity is not Severity.RESOLVED and level.rank > severity.rank
         out.append(f"held back: {why}" if escalates else f"below {level} now: {why}")

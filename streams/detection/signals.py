@@ -52,6 +52,11 @@ class WindowSignals:
     terms: list[tuple[str, float]] = field(default_factory=list)
     clusters: list[TermCluster] = field(default_factory=list)  # the emerging terms grouped by shared posts
     sample_ids: list[str] = field(default_factory=list)
+    # The brand's own voice since the episode began (conduct.voice): its public posts and replies, and how long ago
+    # the latest was (-1: none since the episode began).
+    brand_posts: int = 0
+    minutes_since_brand_post: float = -1.0
+    episode_minutes: float = 0.0
 
     def as_signals(self) -> dict[str, float]:
         """The alert's ``signals`` map: every value a person or a rule may want, as plain floats."""
@@ -89,4 +94,6 @@ class WindowSignals:
             "day_ratio_recent": round(self.day_ratio_recent, 2),
             "day_reference_days": float(self.day_reference_days),
             "term_cluster_share": self.clusters[0].share if self.clusters else 0.0,
+            "brand_posts_since_open": float(self.brand_posts),
+            "minutes_since_brand_post": round(self.minutes_since_brand_post, 1),
         }

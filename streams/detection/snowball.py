@@ -15,11 +15,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from streams.detection import breadth, care, cascades, seasonal, terms, topics, volume
+from streams.detection import breadth, care, cascades, conduct, seasonal, terms, topics, volume
 from streams.detection.config import DetectorConfig
 from streams.detection.episodes import Lifecycle
 from streams.detection.memory import evict_oldest_inserted
-from streams.detection.state import STATS, BrandState, BucketDetail, Gauges
+from streams.detection.state import STATS, BrandState, BucketDetail, Gauges, ReplyOutcome
 from streams.detection.window import compute
 from streams.models import Alert, ClassifiedMention, Sentiment, Severity
 
@@ -80,7 +80,8 @@ class SnowballDetector:
             silence = None
         if enr.is_brand_account or m.from_brand_account:
             stats["brand_replies"] += 1
-            alerts = care.brand_reply(state, cm)
+            care.brand_reply(state, cm, self.config)
+            alerts = conduct.brand_post(state, cm, brand_id, self.config)
         elif bucket < state.current - self._late_span:
             stats["late"] += 1  # older than the whole horizon: its window was judged already
             alerts = []
@@ -120,6 +121,11 @@ class SnowballDetector:
         return out
 
     @staticmethod
+    def take_replies(state: BrandState) -> list[ReplyOutcome]:
+        """The brand's first replies to complaints since the last call, for the reply-time metric and reports."""
+        return care.take_replies(state)
+
+    @staticmethod
     def stats(state: BrandState | None) -> dict[str, int]:
         """Counters of what the detector saw and set aside (late, duplicates, no author, no brand...)."""
         return dict(state.stats) if state is not None else dict.fromkeys(STATS, 0)
@@ -157,6 +163,8 @@ class SnowballDetector:
             record, weight, repeats = breadth.count_author(state, author_id, author.followers, t, weight, cell, cfg)
             if repeats:
                 alerts.extend(care.repeat_critic(cm, record, cfg))
+            if state.answered:
+                care.came_back(state, author_id, t, cfg)
         normalized = enr.normalized_text or m.text
         copied = breadth.copy_weight(state, cm, normalized, repost, t, cfg)
         if copied:
@@ -186,7 +194,7 @@ class SnowballDetector:
             if m.in_reply_to_id is None and m.quotes_id is None:
                 cascades.note_root(state, m.id, t, author.followers if author else cfg.seismic_default_followers, cfg)
             if not self._complaint_intents.isdisjoint(cm.classification.intents):
-                care.track_complaint(state, m.id, t, author_id, m.text, cfg)
+                care.track_complaint(state, m.id, t, author_id, m.text, m.url, cfg)
         if high_reach:
             alerts.extend(care.high_reach_negative(cm, record, cfg))
         return alerts
@@ -261,6 +269,8 @@ class SnowballDetector:
         state.gauges = Gauges(score=round(sig.glr, 3), negative_share=round(sig.negative_share, 4),
                               volume_ratio=round(sig.ratio, 3), distinct_authors=float(sig.distinct_authors))
         alerts = self.lifecycle.step(state, brand_id, sig)
+        if state.episode is not None or state.silence_alert is not None:
+            alerts.extend(conduct.silence(state, brand_id, state.watermark, cfg))
         state.calm = state.episode is None and sig.glr < cfg.watch_glr and sig.day_glr < cfg.watch_glr and all(
             g[0] < cfg.watch_glr for g in sig.topic_glr.values())
         return alerts

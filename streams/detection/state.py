@@ -12,7 +12,8 @@ Who owns what (the module that writes a part is the one that reads it):
   and the hour's distinct authors (``WindowTotals.authors``);
 - ``terms.py``: the hour's terms, the decayed negative vocabulary, the sampled posts' terms;
 - ``cascades.py``: ``roots`` and ``cascades``;
-- ``care.py``: the complaint queue (``pending``, ``overdue``);
+- ``care.py``: the complaint queue (``pending``, ``overdue``), its alert, and the authors the brand answered;
+- ``conduct.py``: the brand's own public posts and the silence alert;
 - ``episodes.py``: the open ``Episode`` and the last one.
 
 ``Caches`` hold values derivable from the rest, for speed: kept in memory between evaluations, never saved.
@@ -24,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 STATS = ("mentions", "negatives", "late", "duplicates", "no_author", "no_brand", "brand_replies", "reset_old_state",
-         "answered_in_time", "answered_late", "complaints_untracked", "overdue_evicted", "authors_evicted")
+         "answered_in_time", "answered_late", "complaints_untracked", "overdue_evicted", "authors_evicted",
+         "came_back_negative", "personal_data_requests", "complaints_overdue")
 
 
 @dataclass(slots=True)
@@ -127,12 +129,40 @@ class PendingComplaint(NamedTuple):
     at: int
     author: str | None
     snippet: str
+    url: str | None = None
 
 
 class OverdueComplaint(NamedTuple):
     at: int
     due: int
     author: str | None
+    snippet: str = ""
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class ComplaintsAlert:
+    """The brand's open unanswered-complaints alert: one for all its complaints past the deadline (care.py)."""
+
+    id: str
+    opened: int
+    last_emit: int
+    changed: bool = False  # the list changed since the last update
+
+
+@dataclass(slots=True)
+class SilenceAlert:
+    """An open alert that the brand has said nothing in public during a wave (conduct.py)."""
+
+    id: str
+    opened: int
+
+
+class ReplyOutcome(NamedTuple):
+    """A complaint the brand replied to: when it came, when the first reply came."""
+
+    complained_at: int
+    replied_at: int
 
 
 @dataclass(slots=True)
@@ -205,6 +235,11 @@ class BrandState:
     overdue: dict[str, OverdueComplaint] = field(default_factory=dict)  # past their deadline, still unanswered
     overdue_low: int | None = None  # a lower bound of the overdue complaints' due times (None: none)
     overdue_sorted: bool = True  # the overdue complaints' due times are in insertion order
+    complaints_alert: ComplaintsAlert | None = None
+    answered: dict[str, int] = field(default_factory=dict)  # author -> when the brand replied to their complaint
+    # The brand's conduct.
+    brand_posts: list[int] = field(default_factory=list)  # times of its recent public posts and replies
+    silence_alert: SilenceAlert | None = None
     # Episodes.
     episode: Episode | None = None
     last_episode: LastEpisode | None = None
@@ -212,3 +247,6 @@ class BrandState:
     gauges: Gauges = field(default_factory=Gauges)
     stats: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATS, 0))
     caches: Caches = field(default_factory=Caches)  # never saved
+    # Never saved either: what the brand's replies to complaints took since the caller last took them
+    # (``care.take_replies``), for the reply-time metric and the backtest report.
+    replies: list[ReplyOutcome] = field(default_factory=list)

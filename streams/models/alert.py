@@ -11,9 +11,15 @@ from streams.models.mention import shallow_record
 
 class AlertKind(StrEnum):
     SNOWBALL = "snowball"
-    UNANSWERED_COMPLAINT = "unanswered_complaint"
+    UNANSWERED_COMPLAINT = "unanswered_complaint"  # one per brand: the complaints past the answer deadline
     REPEAT_CRITIC = "repeat_critic"
     HIGH_REACH_NEGATIVE = "high_reach_negative"
+    PERSONAL_DATA_REQUEST = "personal_data_request"  # a brand account asked a customer for personal data in public
+    BRAND_SILENCE = "brand_silence"  # a wave is open and the brand has said nothing in public
+
+
+# The kinds for community managers (their own receiver), as against the snowball pages of the on-call team.
+COMMUNITY_KINDS = frozenset(AlertKind) - {AlertKind.SNOWBALL}
 
 
 class Severity(StrEnum):
@@ -51,6 +57,9 @@ class Alert:
     # What a snowball is about: its emerging terms grouped by the posts they share, largest share first,
     # each {"terms": [...], "share": part of the hour's sampled negative posts carrying one of them}.
     term_clusters: list[dict[str, Any]] = field(default_factory=list)
+    # The complaints an unanswered-complaints alert lists, oldest first, each {"mention_id", "author_id",
+    # "complained_at", "hours_waited", "url", "text"}.
+    complaints: list[dict[str, Any]] = field(default_factory=list)
 
     def to_record(self) -> dict[str, Any]:
         record = shallow_record(self)

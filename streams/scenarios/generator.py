@@ -149,6 +149,26 @@ def _bots(b: _Builder, brand: str, t0: int, accounts: int = 40) -> None:
             b.add(brand, t0 + b.rng.randint(0, 20 * MINUTE_MS), "negative", bot, text=texts.BOT)
 
 
+def _support_replies(b: _Builder, brand: str, handle: str, public_request_at: int) -> None:
+    """The brand's support account answers about half of the complaints already posted, most within the hour, a
+    few after the 2-hour deadline; the first answer after ``public_request_at`` asks for personal data in public."""
+    account = Author(id=f"{brand}-support", handle=handle, followers=25_000)
+    complaints = sorted((m for m in b.mentions if m.id.startswith(brand) and b.tones[m.id] == "negative"
+                         and (m.author is None or m.author.id != account.id)), key=lambda m: m.created_at)
+    asked = False
+    for complaint in complaints:
+        if b.rng.random() < 0.5:
+            continue
+        t = complaint.created_at + int(b.rng.choice((b.rng.uniform(5, 60), b.rng.uniform(130, 200))) * MINUTE_MS)
+        lang = b.rng.choice(("fr", "en"))
+        if not asked and t >= public_request_at:
+            text, asked = texts.PUBLIC_DATA_REQUEST[lang], True
+        else:
+            text = b.rng.choice(texts.BRAND_REPLY[lang])
+        b.add(brand, t, "neutral", account, text=f"@{complaint.author.handle} {text}" if complaint.author else text,
+              in_reply_to_id=complaint.id, from_brand_account=True)
+
+
 def _rhythm(t: int) -> float:
     """Quiet nights, busy evenings, calmer weekends (a daily and a weekly cycle)."""
     hour = (t // HOUR_MS) % 24 + (t % HOUR_MS) / HOUR_MS
@@ -160,7 +180,8 @@ def _rhythm(t: int) -> float:
 SCENARIOS = {
     "demo": ScenarioSpec(
         "demo",
-        "acme snowballs after 8 quiet hours; globex has sporadic critics and one troll posting all day",
+        "acme snowballs after 8 quiet hours and says nothing; globex has sporadic critics and one troll posting "
+        "all day, and answers its critics",
         snowball_brands=("acme",),
         quiet_brands=("globex",),
     ),
@@ -183,7 +204,7 @@ SUITE = ("sporadic", "troll", "ambassador", "copy_paste_bots", "slow_burn", "exp
 
 
 def build_labelled(name: str = "demo", seed: int = 7, hours_before: float = 8.0,
-                   snowball_hours: float = 2.5) -> LabelledScenario:
+                   snowball_hours: float = 3.0) -> LabelledScenario:
     """The mentions of a named scenario with its labels; ``hours_before``/``snowball_hours`` shape the demo."""
     if name not in SCENARIOS:
         raise KeyError(f"unknown scenario {name!r}; known: {', '.join(sorted(SCENARIOS))}")
@@ -201,6 +222,8 @@ def build_labelled(name: str = "demo", seed: int = 7, hours_before: float = 8.0,
         for brand in spec.snowball_brands:
             _wave(b, brand, burst_at, end, _doubling(3.0, 25))
             waves[brand] = (burst_at, end)
+        if name == "demo":  # globex answers its critics (once asking for personal data in public); acme is silent
+            _support_replies(b, "globex", "globex_help", public_request_at=start + 4 * HOUR_MS)
     elif name == "rhythm":
         end = start + 14 * DAY_MS
         for brand in ("acme", "globex"):
@@ -239,6 +262,6 @@ def build_labelled(name: str = "demo", seed: int = 7, hours_before: float = 8.0,
 
 
 def build_scenario(name: str = "demo", seed: int = 7, hours_before: float = 8.0,
-                   snowball_hours: float = 2.5) -> list[RawMention]:
+                   snowball_hours: float = 3.0) -> list[RawMention]:
     """The mentions of a named scenario, sorted by arrival (event time plus small jitter)."""
     return build_labelled(name, seed, hours_before, snowball_hours).mentions

@@ -33,8 +33,17 @@ TROLL = {
     "en": ["{name} worst company ever, total garbage", "{handle} still useless, shame on you"],
 }
 BRAND_REPLY = {
-    "fr": "Bonjour, nous sommes désolés, nous vous contactons en message privé.",
-    "en": "Hi, we are sorry about this, we are reaching out in a private message.",
+    "fr": ["Bonjour, nous sommes désolés, nous vous contactons en message privé.",
+           "Bonjour, désolés pour la gêne. Pouvez-vous nous écrire en MP avec votre numéro de dossier ?",
+           "Merci pour votre message, un conseiller revient vers vous aujourd'hui."],
+    "en": ["Hi, we are sorry about this, we are reaching out in a private message.",
+           "Sorry to hear that! Please DM us your booking reference and we'll look into it.",
+           "Thanks for letting us know, our team is on it and will get back to you today."],
+}
+# What a community manager must not post: a customer's personal data asked for in public (conduct.py).
+PUBLIC_DATA_REQUEST = {
+    "fr": "Bonjour, envoyez-nous votre numéro de réservation et votre adresse e-mail ici, on regarde tout de suite.",
+    "en": "Hi! Reply here with your booking reference and your email address and we'll check right away.",
 }
 
 # A detail appended to generated posts: real people rarely write the very same sentence, and the

@@ -15,10 +15,11 @@ def alert(severity, at, brand, kind=AlertKind.SNOWBALL, **extra):
                  reasons=[f"why {severity}"], **extra)
 
 
-def result(alerts):
-    hourly = {brand: {T0 + h * H: [10, h] for h in range(48)} for brand in ("acme", "globex", "initech")}
+def result(alerts, stats=None, replies=None):
+    hourly = {brand: {T0 + h * H: [10, h, 1] for h in range(48)} for brand in ("acme", "globex", "initech")}
     return BacktestResult(alerts=alerts, hourly=hourly, counts=Counter(read=144, classified=144),
-                          detector_stats={"acme": {"duplicates": 2}}, detect_seconds=0.5, detected=144)
+                          detector_stats=stats or {"acme": {"duplicates": 2, "complaints_overdue": 1}},
+                          detect_seconds=0.5, detected=144, replies=replies or {})
 
 
 def sections(html):
@@ -41,7 +42,8 @@ def test_worst_brand_first_with_its_episode_drawn_and_summarised():
     summary = html.split("</table>")[0]
     assert re.search(r"initech</a></td><td class=n>1</td><td><span class=lvl[^>]*>warning</span></td>"
                      r"<td>2015-02-22 11:00</td><td class=n>37.0 h</td>", summary)
-    assert re.search(r"acme</a>.*?<td class=n>1</td><td class=n>0</td><td class=n>0</td></tr>", summary)
+    # complaints past the deadline (counted by the detector, not the updates of its one alert), then the rest at 0
+    assert re.search(r"acme</a>.*?<td class=n>1</td>(<td class=n>0</td>){4}</tr>", summary)
     assert "2 duplicates" in html and "no snowball episode" in html
 
 
@@ -57,23 +59,36 @@ def test_y_ticks_are_round_and_cover_the_top():
     assert _y_ticks(1_234) == [0, 500, 1000, 1500]
 
 
-def test_community_management_lists_overdue_per_day_repeat_critics_and_high_reach_posts():
+def test_community_management_shows_how_complaints_ended_per_day_and_the_brands_own_conduct():
     kinds = AlertKind
-    alerts = [alert(Severity.WATCH, T0 + h * H, "acme", kind=kinds.UNANSWERED_COMPLAINT, opened_at=T0 + h * H)
-              for h in (30, 2, 3)]
-    alerts.append(alert(Severity.RESOLVED, T0 + 4 * H, "acme", kind=kinds.UNANSWERED_COMPLAINT, opened_at=T0 + 3 * H))
-    alerts += [alert(Severity.WATCH, T0 + h * H, "acme", kind=kinds.REPEAT_CRITIC, author_id=who)
-               for h, who in ((1, "ann"), (5, "<troll>"), (26, "<troll>"))]
+    alerts = [alert(Severity.WATCH, T0 + h * H, "acme", kind=kinds.REPEAT_CRITIC, author_id=who)
+              for h, who in ((1, "ann"), (5, "<troll>"), (26, "<troll>"))]
     alerts.append(Alert(alert_id="acme:high_reach:1", kind=kinds.HIGH_REACH_NEGATIVE, brand_id="acme",
                         severity=Severity.WATCH, opened_at=T0, event_time=T0 + H, author_id="star",
                         summary="acme: negative post from star (1,200,000 followers): never again",
                         signals={"followers": 1_200_000.0}))
-    acme = render(result(alerts)).split('<section id="brand-acme">')[1].split("</section>")[0]
-    assert "Sun 22 Feb 2 · Mon 23 Feb 1 (1 answered after the deadline)" in acme
+    alerts.append(Alert(alert_id="acme:personal_data:r1", kind=kinds.PERSONAL_DATA_REQUEST, brand_id="acme",
+                        severity=Severity.WARNING, opened_at=T0 + 2 * H, event_time=T0 + 2 * H,
+                        summary='acme: acme_help asked a customer for an e-mail address in public: "send your email"'))
+    alerts.append(Alert(alert_id="acme:brand_silence:1", kind=kinds.BRAND_SILENCE, brand_id="acme",
+                        severity=Severity.WARNING, opened_at=T0 + 12 * H, event_time=T0 + 12 * H,
+                        signals={"minutes_silent": 64.0}))
+    stats = {"acme": {"complaints_overdue": 7, "answered_late": 2, "answered_in_time": 2, "came_back_negative": 1}}
+    # Day 1: 24 complaints, 4 answered after 10, 30, 100 and 150 min; day 2: 24 complaints, none answered.
+    replies = {"acme": [(T0 + H, T0 + H + m * 60_000) for m in (10, 30, 100, 150)]}
+    html = render(result(alerts, stats, replies))
+    acme = html.split('<section id="brand-acme">')[1].split("</section>")[0]
+    assert ("Past the 2 h deadline</b>: 7 complaints (2 answered after it); "
+            "of the 4 answered, 1 authors came back negative") in acme
+    assert ("<tr><td>Sun 22 Feb</td><td class=n>24</td><td class=n>4</td><td class=n>12%</td>"
+            "<td class=n>65 min</td><td class=n>135 min</td></tr>") in acme
+    assert "<tr><td>Mon 23 Feb</td><td class=n>24</td><td class=n>0</td><td class=n>0%</td>" in acme
     assert "&lt;troll&gt; (2 times), ann" in acme
     assert "2015-02-22 01:00 negative post from star (1,200,000 followers): never again" in acme
-    globex = render(result(alerts)).split('<section id="brand-globex">')[1].split("</section>")[0]
-    assert globex.count("none") >= 3
+    assert "2015-02-22 02:00 acme_help asked a customer for an e-mail address in public" in acme
+    assert "2015-02-22 12:00 (64 min without a public word)" in acme
+    globex = html.split('<section id="brand-globex">')[1].split("</section>")[0]
+    assert globex.count("none") >= 3 and "Silent during a wave</b>: never" in globex
 
 
 def test_raw_input_is_escaped_in_every_field():

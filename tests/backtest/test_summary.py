@@ -23,16 +23,19 @@ def test_brands_worst_first_with_their_figures():
               alert(Severity.RESOLVED, T0 + 4 * H, "acme"),
               alert(Severity.WARNING, T0 + 6 * H, "acme", alert_id="acme:2"),  # still open at the end (10 h)
               alert(Severity.WATCH, T0, "globex"),
+              # The brand's one unanswered-complaints alert, updated twice: its updates are not complaints.
               alert(Severity.WATCH, T0, "acme", kind=AlertKind.UNANSWERED_COMPLAINT, alert_id="u1"),
-              alert(Severity.WATCH, T0, "acme", kind=AlertKind.UNANSWERED_COMPLAINT, alert_id="u2"),
-              alert(Severity.RESOLVED, T0 + H, "acme", kind=AlertKind.UNANSWERED_COMPLAINT, alert_id="u2")]
-    summaries = summarise(run(alerts))
+              alert(Severity.WATCH, T0 + H, "acme", kind=AlertKind.UNANSWERED_COMPLAINT, alert_id="u1"),
+              alert(Severity.RESOLVED, T0 + 2 * H, "acme", kind=AlertKind.UNANSWERED_COMPLAINT, alert_id="u1")]
+    result = run(alerts)
+    result.detector_stats = {"acme": {"complaints_overdue": 2, "answered_late": 1}}
+    summaries = summarise(result)
     assert [s.brand for s in summaries] == ["acme", "globex", "initech"]
     acme = summaries[0]
     assert acme.highest is Severity.WARNING and acme.first_warning == T0 + 2 * H
     assert acme.at_warning_ms == 2 * H + 4 * H
     assert (acme.mentions, acme.negatives, len(acme.episodes)) == (40, 10, 2)
-    assert acme.care["unanswered_complaint"] == 2  # a late answer closes an alert; it does not add one
+    assert acme.care["unanswered_complaint"] == 2  # complaints past the deadline, answered late or not
     assert summaries[2].highest is None and summaries[2].first_warning is None
 
 

@@ -39,37 +39,63 @@ def test_gauges_have_fixed_keys():
     assert busy["score"] > 0
 
 
-def test_unanswered_complaint_alert_and_brand_reply_closes_it():
+def test_unanswered_complaints_are_one_alert_for_the_brand_and_replies_close_them():
     det = SnowballDetector()
     state, _ = run(det, [cm("c1", T0, author="cust", intents=["complaint"]),
                          cm("c2", T0 + MIN, author="cust2", intents=["complaint"])])
     reply = cm("r1", T0 + 30 * MIN, author="acme_support", negative=False, brand_account=True, in_reply_to_id="c1")
-    state, alerts = run(det, [reply] + background(3, start=T0 + 31 * MIN), state)
+    state, alerts = run(det, [reply] + background(2, start=T0 + 31 * MIN), state)
     unanswered = [a for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT]
-    assert [a.mention_ids[0] for a in unanswered] == ["c2"] + [a.mention_ids[0] for a in unanswered[1:]]
+    assert {a.alert_id for a in unanswered} == {unanswered[0].alert_id}  # one alert, updated
+    assert unanswered[0].mention_ids[0] == "c2" and "c1" not in unanswered[0].mention_ids  # c1 was answered in time
+    assert unanswered[0].complaints[0]["mention_id"] == "c2" and unanswered[0].complaints[0]["author_id"] == "cust2"
+    assert unanswered[0].opened_at - (T0 + MIN + 2 * HOUR) < 2 * MIN  # on time
     assert det.gauges(state)["unanswered_complaints"] >= 1
-    late = cm("r2", T0 + 3 * HOUR + 40 * MIN, author="acme_support", negative=False, brand_account=True,
-              in_reply_to_id="c2")
-    state, alerts = run(det, [late], state)
-    assert [a.severity for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT
-            and a.mention_ids[0] == "c2"] == [Severity.RESOLVED]
+    overdue_ids = set(state.overdue) | set(state.pending)  # every complaint still open
+    late = [cm(f"r-{mid}", T0 + 3 * HOUR + 40 * MIN + i * 1000, author="acme_support", negative=False,
+               brand_account=True, in_reply_to_id=mid) for i, mid in enumerate(sorted(overdue_ids))]
+    state, alerts = run(det, late + [cm("after", T0 + 3 * HOUR + 45 * MIN, negative=False, author="x")], state)
+    closing = [a for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT]
+    assert closing[-1].severity is Severity.RESOLVED  # the list emptied: the alert resolves
+    assert {a.alert_id for a in closing} == {unanswered[0].alert_id} and state.complaints_alert is None
+    stats = det.stats(state)
+    assert stats["answered_late"] >= 1 and stats["answered_in_time"] + stats["answered_late"] == 1 + len(overdue_ids)
+    replies = det.take_replies(state)
+    assert replies[0].complained_at == T0 and T0 + MIN in {r.complained_at for r in replies}
+    assert len(replies) == 1 + len(overdue_ids) and det.take_replies(state) == []
+    assert replies[0].replied_at - replies[0].complained_at == 30 * MIN
 
 
-def test_a_brand_with_more_complaints_than_its_table_holds_still_gets_unanswered_alerts():
+def test_a_brand_with_more_complaints_than_its_table_holds_still_gets_its_unanswered_alert_on_time():
     """25 complaints a minute for 3 hours, against a table of 1,000: the complaints held are the first due, so
-    they alert at their deadline; the ones the full table could not take are counted, not silently lost."""
+    the alert opens at the first deadline and lists them; the ones the full table could not take are counted."""
     det = SnowballDetector()
     cap = det.config.max_pending
     mentions = [cm(f"c{i}", T0 + i * (MIN // 25), author=f"u{i}") for i in range(25 * 180)]
     state, alerts = run(det, mentions)
     unanswered = [a for a in alerts if a.kind is AlertKind.UNANSWERED_COMPLAINT]
-    assert len(unanswered) >= cap  # the first thousand at least, each at its own 2-hour deadline
-    assert unanswered[0].mention_ids == ["c0"]
-    assert all(a.event_time - a.opened_at < 2 * MIN for a in unanswered)  # alerted on time, not late
+    assert unanswered and unanswered[0].mention_ids[0] == "c0"
+    assert unanswered[0].event_time - (T0 + 2 * HOUR) < 2 * MIN  # alerted on time, not late
+    assert len({a.alert_id for a in unanswered}) == 1
+    assert len(unanswered[0].complaints) <= det.config.complaints_listed
+    assert unanswered[-1].signals["complaints_overdue"] >= det.config.complaints_listed
     assert len(state.pending) <= cap
     stats = det.stats(state)
-    assert stats["complaints_untracked"] > 0
-    assert stats["complaints_untracked"] + len(unanswered) + len(state.pending) == len(mentions)
+    assert stats["complaints_untracked"] > 0 and stats["complaints_overdue"] >= cap
+    assert stats["complaints_untracked"] + stats["complaints_overdue"] + len(state.pending) == len(mentions)
+
+
+def test_an_author_who_comes_back_negative_after_the_reply_is_counted():
+    det = SnowballDetector()
+    state, _ = run(det, [cm("c1", T0, author="ann", intents=["complaint"]),
+                         cm("c2", T0 + MIN, author="bob", intents=["complaint"]),
+                         cm("r1", T0 + 20 * MIN, author="acme_support", negative=False, brand_account=True,
+                            in_reply_to_id="c1"),
+                         cm("r2", T0 + 21 * MIN, author="acme_support", negative=False, brand_account=True,
+                            in_reply_to_id="c2"),
+                         cm("again", T0 + 3 * HOUR, author="ann"),  # ann is still unhappy
+                         cm("fine", T0 + 3 * HOUR + MIN, author="bob", negative=False)])
+    assert det.stats(state)["came_back_negative"] == 1
 
 
 def test_high_reach_negative_alert():
