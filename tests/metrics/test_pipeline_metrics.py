@@ -204,3 +204,15 @@ def test_pii_masks_are_counted_by_fixed_kind_only():
     assert value("snowball_pii_masked_total", {"kind": "email"}) == 2
     assert value("snowball_pii_masked_total", {"kind": "card"}) == 0
     assert value("snowball_pii_masked_total", {"kind": "ssn-from-input"}) is None
+
+
+def test_complaint_first_replies_and_outcomes_per_known_brand() -> None:
+    metrics = make_metrics()
+    metrics.record_first_replies("acme", [600.0, 5400.0, 9000.0])
+    metrics.record_first_replies("unknown-brand", [60.0])  # not a configured brand: no series
+    metrics.record_detector_stats("acme", {"answered_in_time": 2, "answered_late": 1, "came_back_negative": 1})
+    assert value(metrics, "snowball_complaint_first_reply_seconds_count", brand="acme") == 3
+    assert value(metrics, "snowball_complaint_first_reply_seconds_bucket", brand="acme", le="7200.0") == 2
+    assert value(metrics, "snowball_complaint_first_reply_seconds_count", brand="unknown-brand") is None
+    assert value(metrics, "snowball_complaint_outcomes", brand="acme", outcome="answered_late") == 1
+    assert value(metrics, "snowball_complaint_outcomes", brand="acme", outcome="came_back_negative") == 1

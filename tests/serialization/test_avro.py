@@ -123,3 +123,20 @@ def test_alerts_written_before_term_clusters_still_decode():
     clusters = [{"terms": ["cancelled", "rebook"], "share": 0.5}]
     data = SingleObjectCodec(store, "snowball.Alert").encode({**record, "term_clusters": clusters})
     assert plain_fastavro_decode(data)["term_clusters"] == clusters
+
+
+def test_unanswered_complaints_and_the_new_kinds_decode_with_the_schema_files_alone():
+    """v3 adds the brand-conduct kinds and an unanswered-complaints alert's list; a v2 record still decodes."""
+    store = SchemaStore(SCHEMA_DIR)
+    complaints = [{"mention_id": "c1", "author_id": "ann", "complained_at": 1_000, "hours_waited": 2.5,
+                   "url": "https://example.org/c1", "text": "still no refund"}]
+    for kind in (AlertKind.UNANSWERED_COMPLAINT, AlertKind.PERSONAL_DATA_REQUEST, AlertKind.BRAND_SILENCE):
+        record = Alert("a:1", kind, "acme", Severity.WATCH, 1, 2, complaints=complaints).to_record()
+        data = SingleObjectCodec(store, "snowball.Alert").encode(record)
+        decoded = plain_fastavro_decode(data)
+        assert decoded["kind"] == str(kind)
+        assert [{**c, "complained_at": 1_000} for c in decoded["complaints"]] == complaints  # read as a datetime
+    old = Alert("a:1", AlertKind.REPEAT_CRITIC, "acme", Severity.WATCH, 1, 2).to_record()
+    v2 = {k: v for k, v in old.items() if k != "complaints"}
+    old_bytes = SingleObjectCodec(store, "snowball.Alert.v2").encode(v2)
+    assert Alert.from_record(SingleObjectCodec(store, "snowball.Alert").decode(old_bytes)).complaints == []
