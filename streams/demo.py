@@ -70,6 +70,10 @@ class DemoResult:
         return ok, lines
 
 
+# What the demo prints as it comes: the waves, and what the brand itself does wrong (the rest is summed up).
+SHOWN = (AlertKind.SNOWBALL, AlertKind.PERSONAL_DATA_REQUEST, AlertKind.BRAND_SILENCE)
+
+
 def format_alert(alert: Alert) -> str:
     """Snowball alerts with their reasons; community-manager alerts on one line."""
     when = datetime.fromtimestamp(alert.event_time / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
@@ -82,11 +86,11 @@ def format_alert(alert: Alert) -> str:
 def run_demo(settings: Settings, scenario: str = "demo", seed: int = 7, duration: float = 120.0,
              echo: Callable[[str], None] = print, log_dir: Path | None = None,
              all_alerts: bool = False) -> DemoResult:
-    """Play ``scenario``; print snowball alerts as they come (every alert with ``all_alerts``)."""
+    """Play ``scenario``; print snowball and brand-conduct alerts as they come (every alert with ``all_alerts``)."""
 
     def show(alert: Alert) -> None:
         result.alerts.append(alert)
-        if all_alerts or alert.kind is AlertKind.SNOWBALL:
+        if all_alerts or alert.kind in SHOWN:
             echo(format_alert(alert))
 
     started = time.monotonic()

@@ -49,7 +49,7 @@ PII_KINDS = ("email", "phone", "card", "iban")
 # Keys of the detector's ``gauges(state)`` dict and the gauge each one sets (see record_brand_gauges).
 BRAND_GAUGE_KEYS = (
     "score", "negative_share", "open_alerts_watch", "open_alerts_warning", "open_alerts_critical",
-    "unanswered_complaints",
+    "unanswered_complaints", "brand_silent",
 )
 
 Clock = Callable[[], float]
@@ -111,6 +111,12 @@ class PipelineMetrics:
         )
         self._unanswered = Gauge(
             "snowball_unanswered_complaints", "Complaints still unanswered by the brand past the reply deadline.",
+            ["brand"], registry=r,
+        )
+        self._brand_silent = Gauge(
+            "snowball_brand_silent",
+            "1 while a warning or critical wave of the brand has had no public word from the brand for the "
+            "configured time (the brand_silence alert is open), else 0.",
             ["brand"], registry=r,
         )
         self._wave_level = Gauge(
@@ -184,6 +190,12 @@ class PipelineMetrics:
             self._score.labels(brand)
             self._unanswered.labels(brand)
             self._wave_level.labels(brand)
+            self._brand_silent.labels(brand)
+            self._first_reply.labels(brand)
+            # increase() of a series that appears at its first alert reads 0: the brand-conduct rule needs it here.
+            self._alerts.labels(brand, str(AlertKind.PERSONAL_DATA_REQUEST), str(Severity.WARNING))
+            for outcome in COMPLAINT_OUTCOMES:
+                self._complaint_outcomes.labels(brand, outcome)
             for severity in OPEN_SEVERITIES:
                 self._open_alerts.labels(brand, str(severity))
             for sentiment in Sentiment:
@@ -233,6 +245,7 @@ class PipelineMetrics:
             "score": self._score.labels(brand),
             "negative_share": self._negative_share.labels(brand),
             "unanswered_complaints": self._unanswered.labels(brand),
+            "brand_silent": self._brand_silent.labels(brand),
             **{f"open_alerts_{s}": self._open_alerts.labels(brand, str(s)) for s in OPEN_SEVERITIES},
         }
         for key, value in gauges.items():
@@ -273,7 +286,7 @@ class PipelineMetrics:
         brand = self._brand(brand_id)
         if brand is None:
             return
-        for gauge in (self._score, self._negative_share, self._unanswered, self._wave_level):
+        for gauge in (self._score, self._negative_share, self._unanswered, self._wave_level, self._brand_silent):
             gauge.labels(brand).set(0)
         for severity in OPEN_SEVERITIES:
             self._open_alerts.labels(brand, str(severity)).set(0)

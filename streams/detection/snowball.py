@@ -25,7 +25,7 @@ from streams.models import Alert, ClassifiedMention, Sentiment, Severity
 
 State = BrandState  # the name callers knew
 GAUGES = ("score", "negative_share", "open_alerts_watch", "open_alerts_warning", "open_alerts_critical",
-          "unanswered_complaints", "volume_ratio", "distinct_authors")
+          "unanswered_complaints", "volume_ratio", "distinct_authors", "brand_silent")
 
 
 class SnowballDetector:
@@ -118,6 +118,7 @@ class SnowballDetector:
         if state.episode is not None:
             out[f"open_alerts_{state.episode.severity}"] = 1.0
         out["unanswered_complaints"] = float(len(state.overdue))
+        out["brand_silent"] = 1.0 if state.silence_alert is not None else 0.0
         return out
 
     @staticmethod

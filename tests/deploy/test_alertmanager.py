@@ -49,6 +49,11 @@ def test_committed_config_is_valid() -> None:
         ({"alertname": "SnowballWave", "severity": "warning", "kind": "snowball", "brand": "globex"}, "slack-globex"),
         ({"alertname": "SnowballUnansweredComplaints", "severity": "warning", "kind": "unanswered_complaint",
           "brand": "globex"}, "slack-globex"),
+        # The brand's own conduct goes to its community managers, never to the on-call pager.
+        ({"alertname": "SnowballPersonalDataAskedInPublic", "severity": "warning", "kind": "personal_data_request",
+          "brand": "acme"}, "slack-acme"),
+        ({"alertname": "SnowballBrandSilent", "severity": "warning", "kind": "brand_silence", "brand": "globex"},
+         "slack-globex"),
         # A brand without a route of its own falls back to the default webhook.
         ({"alertname": "SnowballWave", "severity": "warning", "kind": "snowball", "brand": "initech"},
          "default-webhook"),

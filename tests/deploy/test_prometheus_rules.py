@@ -8,6 +8,8 @@ import yaml
 from ops_support import METRIC_NAME, PROMETHEUS_DIR, RULES_FILE, exported_metric_names, require_tool
 from prometheus_client import generate_latest
 
+from streams.models import AlertKind
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
@@ -49,7 +51,7 @@ def test_alerts_carry_routing_labels() -> None:
     for group in rules["groups"]:
         for rule in group["rules"]:
             assert rule["labels"]["severity"] in {"warning", "critical"}, rule["alert"]
-            assert rule["labels"]["kind"] in {"snowball", "unanswered_complaint", "pipeline"}, rule["alert"]
+            assert rule["labels"]["kind"] in {"pipeline", *map(str, AlertKind)}, rule["alert"]
             if rule["labels"]["kind"] != "pipeline":
                 assert "by (brand)" in rule["expr"], rule["alert"]
 
