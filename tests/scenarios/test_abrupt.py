@@ -2,6 +2,8 @@
 
 import pytest
 
+from streams.backtest.evaluation import evaluate_scenario
+from streams.models import Severity
 from streams.scenarios import build_labelled
 from streams.scenarios.generator import DAY_MS, HOUR_MS, MINUTE_MS, SCENARIO_START_MS
 
@@ -28,3 +30,16 @@ def test_a_trickle_past_warm_up_jumps_within_minutes(name, multiple):
     french_words = ("encore", "toujours", "honte", "arnaque", "quitte", "furieux")  # only in the French texts
     french = sum(any(w in m.text for w in french_words) for m in wave)
     assert 0.25 * len(wave) <= french <= 0.75 * len(wave)  # both languages
+
+
+@pytest.mark.parametrize("name", ["abrupt_10x", "abrupt_30x"])
+def test_an_abrupt_wave_is_warned_within_15_minutes_and_critical_within_30(name):
+    scenario = build_labelled(name)
+    result = evaluate_scenario(scenario)
+    caught = result.caught["acme"]
+    assert caught.onset == scenario.waves["acme"][0]
+    # Event time: the alerts' own times against the wave's first post, never the wall clock.
+    warning, critical = caught.after_onset(Severity.WARNING), caught.after_onset(Severity.CRITICAL)
+    assert warning is not None and 0 <= warning <= 15, f"{name}: first warning {warning} min after the onset"
+    assert critical is not None and warning <= critical <= 30, f"{name}: first critical {critical} min after the onset"
+    assert result.warnings == {"acme": 1, "globex": 0}  # one episode for the wave; the same trickle stays quiet

@@ -5,9 +5,6 @@ import pytest
 from streams.backtest.evaluation import evaluate_scenario
 from streams.scenarios import SCENARIOS, SUITE, build_labelled, build_scenario
 
-# Abrupt waves whose targets the detector does not meet yet (see docs/detection.md, "Abrupt waves").
-NOT_YET = {"abrupt_10x"}
-
 
 def test_build_scenario_is_deterministic_and_keeps_its_api():
     assert [m.to_record() for m in build_scenario("demo", seed=3)] == [m.to_record() for m in build_scenario("demo", 3)]
@@ -16,8 +13,7 @@ def test_build_scenario_is_deterministic_and_keeps_its_api():
         build_scenario("nope")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True)) if n in NOT_YET else n
-                                  for n in SUITE])
+@pytest.mark.parametrize("name", SUITE)
 def test_suite_targets(name):
     result = evaluate_scenario(build_labelled(name))
     for brand in result.spec.quiet_brands:
