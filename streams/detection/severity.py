@@ -27,25 +27,28 @@ def abrupt(sig: WindowSignals, cfg: DetectorConfig) -> bool:
             and sig.window_min <= cfg.abrupt_window_min)
 
 
+def _relative_authors(ratio: float, floor: int, full: int, expected_hour: float, warming_up: bool) -> int:
+    """``ratio`` x the usual hourly voices, between ``floor`` and ``full``; ``full`` while warming up."""
+    if warming_up:
+        return full
+    return min(full, max(floor, math.ceil(ratio * expected_hour)))
+
+
 def warning_authors(sig: WindowSignals, cfg: DetectorConfig, warming_up: bool = False) -> int:
     """Distinct negative authors a warning needs in the hour: twice (``warning_ratio``) the brand's usual hourly
     voices at this hour, between ``warning_authors_floor`` and ``warning_authors``. A brand with few usual voices
     needs fewer extra ones; the floor keeps a troll, an ambassador's repliers or a bot farm out. During warm-up
     the usual voices are not known yet (the start-up level may be a night's), so the full count is needed."""
-    if warming_up:
-        return cfg.warning_authors
-    usual = math.ceil(cfg.warning_ratio * sig.expected_hour)
-    return min(cfg.warning_authors, max(cfg.warning_authors_floor, usual))
+    return _relative_authors(cfg.warning_ratio, cfg.warning_authors_floor, cfg.warning_authors, sig.expected_hour,
+                             warming_up)
 
 
 def critical_authors(sig: WindowSignals, cfg: DetectorConfig, warming_up: bool = False) -> int:
     """Distinct negative authors critical needs in the hour: ``critical_ratio`` x the brand's usual hourly voices at
     this hour, between ``critical_authors_floor`` and ``critical_authors`` (the full count during warm-up), as
     ``warning_authors`` does for warning."""
-    if warming_up:
-        return cfg.critical_authors
-    usual = math.ceil(cfg.critical_ratio * sig.expected_hour)
-    return min(cfg.critical_authors, max(cfg.critical_authors_floor, usual))
+    return _relative_authors(cfg.critical_ratio, cfg.critical_authors_floor, cfg.critical_authors, sig.expected_hour,
+                             warming_up)
 
 
 def sustained_surge(sig: WindowSignals, cfg: DetectorConfig) -> bool:
