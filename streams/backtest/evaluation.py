@@ -9,8 +9,8 @@ from streams.backtest.runner import BacktestResult, detect
 from streams.backtest.timeline import episodes
 from streams.models import Alert, AlertKind, ClassifiedMention, Sentiment, Severity
 from streams.scenarios import LabelledScenario, ScenarioSpec
+from streams.timeunits import MINUTE_MS
 
-MINUTE_MS = 60_000
 RATE_WINDOW_MS = 30 * MINUTE_MS  # "negative rate": negatives of the last 30 minutes
 
 
@@ -20,6 +20,23 @@ class Caught:
     first_warning: int | None
     quarter_time: int  # when the wave's negative rate first reached a quarter of its peak
     peak_time: int
+    onset: int = 0  # when the wave starts (its label's start)
+    first_critical: int | None = None
+
+    def after_onset(self, level: Severity) -> float | None:
+        """Minutes from the onset to the first alert at ``level`` or above (None: never)."""
+        first = {Severity.WATCH: self.first_watch, Severity.WARNING: self.first_warning,
+                 Severity.CRITICAL: self.first_critical}[level]
+        return None if first is None else (first - self.onset) / MINUTE_MS
+
+    def target_met(self, onset_targets: tuple[int, int] | None) -> bool:
+        """The suite's target for this wave: warning and critical within ``onset_targets`` minutes of the onset
+        for an abrupt wave, else watch no later than the quarter-peak."""
+        if onset_targets is not None:
+            warning, critical = self.after_onset(Severity.WARNING), self.after_onset(Severity.CRITICAL)
+            return (warning is not None and warning <= onset_targets[0]
+                    and critical is not None and critical <= onset_targets[1])
+        return self.first_watch is not None and self.first_watch <= self.quarter_time
 
 
 @dataclass(slots=True)
@@ -79,5 +96,6 @@ def evaluate_scenario(scenario: LabelledScenario, classified: list[ClassifiedMen
                      if scenario.tones[m.id] == "negative" and m.id.startswith(brand) and start <= m.created_at <= end]
         peak_time, quarter_time = rate_profile(negatives)
         result.caught[brand] = Caught(first_at(run.alerts, brand, Severity.WATCH, start),
-                                      first_at(run.alerts, brand, Severity.WARNING, start), quarter_time, peak_time)
+                                      first_at(run.alerts, brand, Severity.WARNING, start), quarter_time, peak_time,
+                                      start, first_at(run.alerts, brand, Severity.CRITICAL, start))
     return result

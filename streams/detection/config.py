@@ -13,7 +13,11 @@ class DetectorConfig:
     bucket_ms: int = 10 * MINUTE_MS
     horizon_buckets: int = 36  # the GLR scans change points up to 6 hours back
     detail_buckets: int = 6  # authors, terms and topics are kept for the last hour only
-    min_window_buckets: int = 3  # shortest window the GLR judges: 30 minutes
+    # Shortest window the brand's GLR judges: the current bucket and the one before (10 to 20 minutes), so the
+    # first 20 minutes of an abrupt wave are not judged diluted by the quiet buckets before it. A topic's few
+    # voices keep 30 minutes (see docs/detection.md, "Abrupt waves").
+    min_window_buckets: int = 2
+    topic_min_window_buckets: int = 3
     eval_interval_ms: int = MINUTE_MS  # full evaluation at most once per event-time minute
 
     # Seasonal baseline (expected independent negative voices per bucket).
@@ -49,9 +53,16 @@ class DetectorConfig:
     warning_ratio: float = 2.0
     warning_authors: int = 15  # ...for a brand that usually has 7.5+ negative voices an hour; a smaller brand
     warning_authors_floor: int = 10  # needs warning_ratio x its usual hourly voices, never fewer than this
-    critical_glr: float = 40.0
+    # An abrupt wave (5x or more what was expected, over the last hour or less) reaches warning from 0.75 x
+    # warning_glr (GLR 12 of 16): for the 0.5-3 voices such windows expect on a small brand, a Poisson tail of
+    # 6e-8..7e-7 (docs/detection.md). A share, so that a team's stricter warning_glr is stricter here too.
+    abrupt_glr_share: float = 0.75
+    abrupt_ratio: float = 5.0
+    abrupt_window_min: float = 60.0
+    critical_glr: float = 24.0  # critical asks size (4x, breadth, growth) on top of warning-grade evidence
     critical_ratio: float = 4.0
-    critical_authors: int = 30
+    critical_authors: int = 30  # ...for a brand that usually has 7.5+ negative voices an hour; a smaller brand
+    critical_authors_floor: int = 20  # needs critical_ratio x its usual hourly voices, never fewer than this
     critical_doubling_min: float = 90.0  # critical needs growth still doubling faster than this
     # Sustained surge (day scale): the last 12..24 hours against the same hours of the days before (2 to 7 of them,
     # as many as the history holds behind a whole-day window; adjusted by the learned weekday profile), a binomial

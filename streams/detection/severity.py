@@ -19,15 +19,36 @@ def _volume_level(glr: float, ratio: float, cfg: DetectorConfig) -> Severity | N
     return None
 
 
+def abrupt(sig: WindowSignals, cfg: DetectorConfig) -> bool:
+    """An abrupt wave: the brand's voices of the last ``abrupt_window_min`` minutes or less are ``abrupt_ratio`` x
+    what was expected and their GLR is ``abrupt_glr_share`` x ``warning_glr`` or more. Such a wave reaches warning
+    on less evidence than ``warning_glr`` (see docs/detection.md, "Abrupt waves"); the breadth gates still apply."""
+    return (sig.glr >= cfg.abrupt_glr_share * cfg.warning_glr and sig.ratio >= cfg.abrupt_ratio
+            and sig.window_min <= cfg.abrupt_window_min)
+
+
+def _relative_authors(ratio: float, floor: int, full: int, expected_hour: float, warming_up: bool) -> int:
+    """``ratio`` x the usual hourly voices, between ``floor`` and ``full``; ``full`` while warming up."""
+    if warming_up:
+        return full
+    return min(full, max(floor, math.ceil(ratio * expected_hour)))
+
+
 def warning_authors(sig: WindowSignals, cfg: DetectorConfig, warming_up: bool = False) -> int:
     """Distinct negative authors a warning needs in the hour: twice (``warning_ratio``) the brand's usual hourly
     voices at this hour, between ``warning_authors_floor`` and ``warning_authors``. A brand with few usual voices
     needs fewer extra ones; the floor keeps a troll, an ambassador's repliers or a bot farm out. During warm-up
     the usual voices are not known yet (the start-up level may be a night's), so the full count is needed."""
-    if warming_up:
-        return cfg.warning_authors
-    usual = math.ceil(cfg.warning_ratio * sig.expected_hour)
-    return min(cfg.warning_authors, max(cfg.warning_authors_floor, usual))
+    return _relative_authors(cfg.warning_ratio, cfg.warning_authors_floor, cfg.warning_authors, sig.expected_hour,
+                             warming_up)
+
+
+def critical_authors(sig: WindowSignals, cfg: DetectorConfig, warming_up: bool = False) -> int:
+    """Distinct negative authors critical needs in the hour: ``critical_ratio`` x the brand's usual hourly voices at
+    this hour, between ``critical_authors_floor`` and ``critical_authors`` (the full count during warm-up), as
+    ``warning_authors`` does for warning."""
+    return _relative_authors(cfg.critical_ratio, cfg.critical_authors_floor, cfg.critical_authors, sig.expected_hour,
+                             warming_up)
 
 
 def sustained_surge(sig: WindowSignals, cfg: DetectorConfig) -> bool:
@@ -43,6 +64,8 @@ def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
     """The severity the window deserves now (None: no snowball) and why a higher level was held back."""
     held: Held = []
     level = _volume_level(sig.glr, sig.ratio, cfg)
+    if level is Severity.WATCH and abrupt(sig, cfg):
+        level = Severity.WARNING
     # A wave of a single topic can hide inside a big brand's volume: judge each topic too.
     for topic, (glr, o, e) in sorted(sig.topic_glr.items()):
         topic_level = _volume_level(glr, o / e if e else 0.0, cfg)
@@ -67,9 +90,11 @@ def assess(sig: WindowSignals, cfg: DetectorConfig, history_ms: int,
         return None, [(level, f"one author wrote {sig.top_author_share:.0%} of the negative mentions")]
     if level is Severity.CRITICAL:
         growing = 0 < sig.doubling_min <= cfg.critical_doubling_min or sig.cascade_supercritical
-        if sig.distinct_authors < cfg.critical_authors or not growing:
+        needed = critical_authors(sig, cfg, warming_up)
+        if sig.distinct_authors < needed or not growing:
             level = Severity.WARNING
-            held.append((Severity.CRITICAL, "critical needs 30+ authors and growth still doubling within 90 min"))
+            held.append((Severity.CRITICAL, f"critical needs {needed}+ authors and growth still doubling within "
+                                            f"{cfg.critical_doubling_min:.0f} min"))
     needed = warning_authors(sig, cfg, warming_up)
     if level is Severity.WARNING and sig.distinct_authors < needed:
         level = Severity.WATCH

@@ -59,9 +59,9 @@ def scans(state: BrandState, cfg: DetectorConfig, keys: tuple[int, ...], slots: 
                       list(accumulate(reversed(cache[1][:-1]), initial=0.0)))
         phi = base.phi
         if glr_below_sums(buckets.get(last_key, 0.0), cache[1][-1] * fraction, cache[2], cache[3],
-                          cfg.min_window_buckets, phi, lowest):
+                          cfg.topic_min_window_buckets, phi, lowest):
             continue
         observed, expected = volume.series(buckets, base, cfg, keys, slots, fraction, False, cache)
-        glr, _, o, e, _ = glr_scans(observed, expected, cfg.min_window_buckets, phi)
+        glr, _, o, e, _ = glr_scans(observed, expected, cfg.topic_min_window_buckets, phi)
         out[topic] = (glr, o, e)
     return out

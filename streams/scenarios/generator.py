@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 
 from streams.models import Author, Engagement, RawMention
 from streams.scenarios import texts
+from streams.timeunits import DAY_MS, HOUR_MS, MINUTE_MS, weekday
 
-HOUR_MS = 3_600_000
-MINUTE_MS = 60_000
-DAY_MS = 24 * HOUR_MS
 SCENARIO_START_MS = 1_772_431_200_000  # 2026-03-02T06:00:00Z, a Monday
 
+NEGATIVE_SHARE = 0.25  # of the ordinary chatter
 _BRAND_NAMES = {"acme": ("Acme", "@acme_support"), "globex": ("Globex", "@globexair")}
 
 
@@ -29,6 +28,10 @@ class ScenarioSpec:
     description: str
     snowball_brands: tuple[str, ...]
     quiet_brands: tuple[str, ...]
+    # An abrupt wave's targets, minutes after its onset: (first warning, first critical). None: the suite's usual
+    # target (watch before the wave's quarter-peak), which a step from a trickle cannot meet, as its quarter-peak
+    # comes a few minutes after the onset.
+    onset_targets: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -96,7 +99,7 @@ def _background(b: _Builder, brand: str, start: int, end: int, per_hour: float,
             return
         if profile is not None and b.rng.random() > profile(t):
             continue
-        tone = b.rng.choices(("negative", "neutral", "positive"), (0.25, 0.45, 0.30))[0]
+        tone = b.rng.choices(("negative", "neutral", "positive"), (NEGATIVE_SHARE, 0.45, 0.30))[0]
         b.add(brand, t, tone, b.author(f"{brand}-fan", b.rng.randint(1, 400)))
 
 
@@ -121,6 +124,36 @@ def _wave(b: _Builder, brand: str, start: int, end: int, rate: Callable[[float],
         relay = b.rng.random() < 0.4
         b.add(brand, t, "negative", b.author(f"{brand}-voice", n),
               reposts_id=root.id if relay else None, in_reply_to_id=None if relay else root.id)
+
+
+def _abrupt(b: _Builder, brand: str, onset: int, end: int, trickle_per_hour: float, multiple: float,
+            ramp_min: float = 5.0, hold_min: float = 120.0, fade_min: float = 30.0) -> None:
+    """A viral incident: the brand's negative rate jumps from its trickle to ``multiple`` times it within
+    ``ramp_min`` minutes, holds ``hold_min`` minutes, then halves every ``fade_min`` minutes.
+
+    The extra negatives come from new, distinct people writing in their own words (French or English), a third
+    of them replying to the post that started it: breadth, not one loud account or a repost storm.
+    """
+    spark = b.add(brand, onset, "negative", Author(id=f"{brand}-witness", handle="witness", followers=3_000))
+    extra = (multiple - 1) * trickle_per_hour
+
+    def rate(minutes: float) -> float:
+        if minutes <= ramp_min:
+            return extra * minutes / ramp_min
+        if minutes <= ramp_min + hold_min:
+            return extra
+        return extra * math.pow(0.5, (minutes - ramp_min - hold_min) / fade_min)
+
+    t, n = onset, 0
+    while True:
+        t += int(b.rng.expovariate(extra / HOUR_MS))  # thinning of a Poisson process at the plateau rate
+        if t >= end:
+            return
+        if b.rng.random() > rate((t - onset) / MINUTE_MS) / extra:
+            continue
+        n += 1
+        reply = b.rng.random() < 1 / 3
+        b.add(brand, t, "negative", b.author(f"{brand}-witness", n), in_reply_to_id=spark.id if reply else None)
 
 
 def _doubling(rate0: float, doubling_min: float, cap: float = math.inf) -> Callable[[float], float]:
@@ -173,8 +206,7 @@ def _rhythm(t: int) -> float:
     """Quiet nights, busy evenings, calmer weekends (a daily and a weekly cycle)."""
     hour = (t // HOUR_MS) % 24 + (t % HOUR_MS) / HOUR_MS
     daily = 0.12 + 0.88 * max(0.0, math.sin(math.pi * (hour - 6) / 17)) if 6 <= hour <= 23 else 0.12
-    weekday = (t // DAY_MS + 3) % 7
-    return daily * (0.5 if weekday >= 5 else 1.0)
+    return daily * (0.5 if weekday(t) >= 5 else 1.0)
 
 
 SCENARIOS = {
@@ -199,8 +231,19 @@ SCENARIOS = {
                               ("acme",), ("globex",)),
     "rhythm": ScenarioSpec("rhythm", "two weeks of daily and weekly rhythm; acme snowballs on day 10 at 08:00",
                            ("acme",), ("globex",)),
+    "abrupt_10x": ScenarioSpec("abrupt_10x", "after two days of a 6-an-hour negative trickle, acme's negatives jump "
+                               "to 10x within 5 minutes (day 3, 14:00) and hold 2 hours", ("acme",), ("globex",),
+                               onset_targets=(15, 30)),
+    "abrupt_30x": ScenarioSpec("abrupt_30x", "after two days of a 6-an-hour negative trickle, acme's negatives jump "
+                               "to 30x within 5 minutes (day 3, 14:00) and hold 2 hours", ("acme",), ("globex",),
+                               onset_targets=(15, 30)),
 }
-SUITE = ("sporadic", "troll", "ambassador", "copy_paste_bots", "slow_burn", "explosive", "rhythm", "demo")
+SUITE = ("sporadic", "troll", "ambassador", "copy_paste_bots", "slow_burn", "explosive", "rhythm", "demo",
+         "abrupt_10x", "abrupt_30x")
+# The abrupt waves' brands chatter 24 times an hour, a quarter of it negative: 6 negative voices an hour. At the
+# other scenarios' 3 an hour, a 10x wave brings about 5 voices in its first 15 minutes, fewer than any alert needs
+# (8 voices, 6 authors in the hour): see docs/detection.md, "Abrupt waves".
+ABRUPT_BACKGROUND_PER_HOUR = 24.0
 
 
 def build_labelled(name: str = "demo", seed: int = 7, hours_before: float = 8.0,
@@ -224,6 +267,17 @@ def build_labelled(name: str = "demo", seed: int = 7, hours_before: float = 8.0,
             waves[brand] = (burst_at, end)
         if name == "demo":  # globex answers its critics (once asking for personal data in public); acme is silent
             _support_replies(b, "globex", "globex_help", public_request_at=start + 4 * HOUR_MS)
+    elif name in ("abrupt_10x", "abrupt_30x"):
+        # A steady trickle of 6 negative voices an hour (24 mentions, a quarter negative), then the jump. Past
+        # warm-up (48 h, and this hour of day seen on two days): warm-up legitimately holds a young brand's wave
+        # (its usual level is not known yet), and is not what is measured here.
+        end = start + 3 * DAY_MS
+        for brand in ("acme", "globex"):
+            _background(b, brand, start, end, per_hour=ABRUPT_BACKGROUND_PER_HOUR)
+        wave_at = start + 2 * DAY_MS + 8 * HOUR_MS  # Wednesday 14:00 UTC
+        waves["acme"] = (wave_at, wave_at + 3 * HOUR_MS)
+        _abrupt(b, "acme", wave_at, wave_at + 3 * HOUR_MS, ABRUPT_BACKGROUND_PER_HOUR * NEGATIVE_SHARE,
+                10.0 if name == "abrupt_10x" else 30.0)
     elif name == "rhythm":
         end = start + 14 * DAY_MS
         for brand in ("acme", "globex"):

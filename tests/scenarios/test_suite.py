@@ -21,7 +21,10 @@ def test_suite_targets(name):
     for brand in result.spec.snowball_brands:
         caught = result.caught[brand]
         assert caught.first_watch is not None, f"{name}: {brand} missed"
-        assert caught.first_watch <= caught.quarter_time, f"{name}: watch came after a quarter of the peak"
+        targets = result.spec.onset_targets
+        if targets is None:
+            assert caught.first_watch <= caught.quarter_time, f"{name}: watch came after a quarter of the peak"
+        assert caught.target_met(targets), f"{name}: {brand} misses its target"
 
 
 def test_demo_keeps_its_meaning():
