@@ -123,3 +123,16 @@ def test_published_ports_are_documented() -> None:
             host_port = str(mapping).split(":")[0]
             assert re.search(rf"\|\s*`?{name}`?\s*\|\s*{host_port}\b", docs), f"port {host_port} of {name} undocumented"
     assert "9108" in docs
+
+
+def test_kafka_keeps_its_log_directory_on_the_mounted_volume() -> None:
+    # Any KAFKA_* variable replaces the image's default configuration whole: log.dirs must be set, or Kafka
+    # writes to /tmp/kafka-logs inside the container and the volume stays empty.
+    log_dirs = env("kafka")["KAFKA_LOG_DIRS"].split(",")
+    volumes = {target: source for source, target in (v.split(":")[:2] for v in SERVICES["kafka"]["volumes"])}
+    for directory in log_dirs:
+        assert any(directory == target or directory.startswith(target.rstrip("/") + "/") for target in volumes), (
+            f"Kafka log directory {directory} is not on a mounted volume ({', '.join(volumes)})")
+    assert all(volumes[target] in COMPOSE["volumes"] for target in volumes if not volumes[target].startswith("."))
+    # A re-created container formats nothing: the cluster id of the kept log directory must stay the same.
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", env("kafka")["CLUSTER_ID"])
