@@ -9,12 +9,17 @@ A flood of invented brand names or sources therefore creates no new series.
 
 from __future__ import annotations
 
+import errno
 import platform
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from socketserver import ThreadingMixIn
+from typing import Protocol
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, make_wsgi_app
 
 from streams.models import Alert, AlertKind, ClassifiedMention, Sentiment, Severity
 from streams.settings import TopicSettings
@@ -305,5 +310,50 @@ class PipelineMetrics:
              "python_version": platform.python_version()}
         )
 
-    def serve(self, port: int, host: str = "127.0.0.1") -> None:
-        start_http_server(port, addr=host, registry=self.registry)
+    def serve(self, port: int, host: str = "127.0.0.1", health: Probes | None = None) -> None:
+        """``/metrics`` (and ``/healthz``, ``/readyz`` from ``health``) on a daemon thread; a port that cannot be
+        bound is a ``ConfigError`` naming the flag."""
+        from streams.errors import ConfigError
+
+        try:
+            server = make_server(host, port, _app(make_wsgi_app(self.registry), health), _ThreadingServer,
+                                 handler_class=_QuietHandler)
+        except OSError as exc:
+            why = "already in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
+            raise ConfigError(f"cannot serve metrics on {host}:{port}: {why}; choose another port with "
+                              f"--metrics-port (or SNOWBALL_METRICS_PORT; 0 disables metrics)") from None
+        threading.Thread(target=server.serve_forever, name="snowball-metrics", daemon=True).start()
+
+
+class Probes(Protocol):
+    """What the health endpoints ask (``streams.app.health.WorkerHealth``): (yes or no, why)."""
+
+    def live(self) -> tuple[bool, str]: ...
+
+    def ready(self) -> tuple[bool, str]: ...
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass  # a scrape every few seconds is not news
+
+
+def _app(metrics: Callable, health: Probes | None) -> Callable:
+    """WSGI: /healthz and /readyz answer 200 or 503 with one line of why; anything else is Prometheus's."""
+    checks = {"/healthz": "live", "/readyz": "ready"} if health is not None else {}
+
+    def app(environ: dict, start_response: Callable) -> list[bytes]:
+        check = checks.get(environ.get("PATH_INFO", ""))
+        if check is None:
+            return metrics(environ, start_response)
+        ok, why = getattr(health, check)()
+        body = (why + "\n").encode()
+        start_response("200 OK" if ok else "503 Service Unavailable",
+                       [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app

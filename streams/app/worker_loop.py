@@ -31,6 +31,7 @@ from faust.types import TP
 from streams.app.acks import OffsetOrderAcks
 from streams.app.checkpoint import Checkpoint
 from streams.app.faust_app import OUTPUT_ROLES
+from streams.app.health import WorkerHealth
 from streams.app.kafka_io import KafkaIO
 from streams.app.reorder import ArrivalHold
 from streams.app.stages import AUTHORS, CONTEXTS, DETECTORS, SEEN, Output, Record, Stages
@@ -51,8 +52,9 @@ def monotonic_ms() -> int:
 
 class WorkerLoop:
     def __init__(self, app: faust.App, settings: Settings, bootstrap: str, stages: Stages,
-                 tables: Mapping[str, faust.Table]) -> None:
+                 tables: Mapping[str, faust.Table], health: WorkerHealth | None = None) -> None:
         self.app = app
+        self.health = health or WorkerHealth()
         self.stages = stages
         self.metrics = stages.metrics
         names = settings.topics
@@ -78,7 +80,9 @@ class WorkerLoop:
         self.io = KafkaIO(self.bootstrap, self.group_id)
         self.checkpoint = Checkpoint(self.io, self.tables, self.topic_of_role)
         while not self.stopping:
+            self.health.turned()
             if not self._faust_ready():
+                self.health.not_reading("recovering tables" if self.app.in_recovery else "rebalancing")
                 await asyncio.sleep(IDLE_SECONDS)
                 continue
             if self.generation != self.app.consumer_generation_id:
@@ -107,6 +111,7 @@ class WorkerLoop:
         self.generation = self.app.consumer_generation_id
         self.committed = {tp: offset for tp, offset in starts.items() if offset >= 0}
         log.info("reading %d partitions (generation %s)", len(owned), self.generation)
+        self.health.reading(len(owned))
         detectors = self.tables[DETECTORS].data
         for brand_id, state in list(detectors.items()):  # restored: export the brands this worker holds now
             self.metrics.record_brand_gauges(brand_id, self.stages.detector.gauges(state))
@@ -198,6 +203,7 @@ class WorkerLoop:
             await self._cycle([], monotonic_ms(), drain=True)
         finally:
             self.generation = None
+            self.health.not_reading("stopping" if self.stopping else "rebalancing")
             self.holds.clear()
             self.acks = OffsetOrderAcks(lambda record: record.partition)
             await self.io.unassign()

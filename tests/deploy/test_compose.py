@@ -136,3 +136,14 @@ def test_kafka_keeps_its_log_directory_on_the_mounted_volume() -> None:
     assert all(volumes[target] in COMPOSE["volumes"] for target in volumes if not volumes[target].startswith("."))
     # A re-created container formats nothing: the cluster id of the kept log directory must stay the same.
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", env("kafka")["CLUSTER_ID"])
+
+
+def test_the_simulator_waits_for_a_worker_that_reads_its_partitions() -> None:
+    check = SERVICES["worker"]["healthcheck"]
+    assert check["test"] == ["CMD", "python", "-m", "streams.app.health", "ready"]
+    assert SERVICES["simulator"]["depends_on"]["worker"]["condition"] == "service_healthy"
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert re.search(r'^HEALTHCHECK .*\\\n\s+CMD \["python", "-m", "streams.app.health", "ready"\]', dockerfile,
+                     re.MULTILINE)
+    # The probe asks the port the worker serves on, from the same variable.
+    assert env("worker")["SNOWBALL_METRICS_PORT"] == "9108" and "SNOWBALL_METRICS_PORT=9108" in dockerfile
