@@ -139,6 +139,7 @@ class WorkerLoop:
             if await checkpoint.commit(self.app.consumer._commit):
                 self.committed.update(offsets)
             self._report_lag()
+        self.stages.letter_log.say_due()
         await asyncio.sleep(0)  # a long cycle must not starve Faust's heartbeats
 
     def _enrich(self, partition: int, records: list[Record], checkpoint: Checkpoint) -> None:
