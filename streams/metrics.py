@@ -22,13 +22,23 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, make_wsgi_app
 
 from streams.models import Alert, AlertKind, ClassifiedMention, Sentiment, Severity
+from streams.models.parse import REASONS as MENTION_REASONS
 from streams.settings import TopicSettings
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 # Event-time lag spans sub-second (live) to days (a replayed backlog): wide, roughly log-spaced.
 EVENT_LAG_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 21600.0, 86400.0)
 BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
-STAGES = ("ingest", "enrich", "classify", "detect")
+STAGES = ("enrich", "classify", "detect")  # what a worker does (ingest's dead letters are the CLI's, not counted here)
+EVENT_LAG_STAGES = ("classify", "detect")  # where a mention's event-time lag is observed
+# Every (stage, reason) a worker dead-letters with (streams.app.stages: Avro decoding, mention validation,
+# keys, failures), created at zero so the dashboards and rules have a series before the first dead letter.
+_DECODE_REASONS = ("not_avro", "unknown_schema", "corrupt_body")
+DEAD_LETTER_REASONS = {
+    "enrich": (*_DECODE_REASONS, *MENTION_REASONS, "invalid_mention", "processing_error"),
+    "classify": (*_DECODE_REASONS, "invalid_record", "key_not_brand", "processing_error"),
+    "detect": ("processing_error",),
+}
 OTHER = "other"
 # Source platforms known by name; anything else is counted as ``other``.
 SOURCES = (
@@ -178,9 +188,18 @@ class PipelineMetrics:
                 self._open_alerts.labels(brand, str(severity))
             for sentiment in Sentiment:
                 self._mentions.labels(brand, str(sentiment), OTHER)
+            # A counter born at its first increment loses that increment to increase() and rate().
+            for kind in AlertKind:
+                for severity in Severity:
+                    self._alerts.labels(brand, str(kind), str(severity))
         for stage in STAGES:
             self._latency.labels(stage)
+        for stage in EVENT_LAG_STAGES:
             self._event_lag.labels(stage)
+        for stage, reasons in DEAD_LETTER_REASONS.items():
+            for reason in reasons:
+                self._dead_letter_reasons.add(reason)
+                self._dead_letters.labels(stage, reason)
         for kind in PII_KINDS:
             self._pii_masked.labels(kind)
 
