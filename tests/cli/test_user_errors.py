@@ -11,8 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from streams.cli.main import cli
+from streams.kafka.processes import free_port
 
-UNREACHABLE = "127.0.0.1:1"  # nothing listens on port 1: refused at once
+
+@pytest.fixture
+def unreachable() -> str:
+    """A loopback port nothing listens on (port 1 is not safe: a test may serve on it): refused at once."""
+    return f"127.0.0.1:{free_port()}"
 
 
 def one_error_line(result) -> str:
@@ -23,9 +28,9 @@ def one_error_line(result) -> str:
 
 
 @pytest.mark.parametrize("command", [["tail", "mentions.raw"], ["worker", "--metrics-port", "0"]])
-def test_an_unreachable_broker_is_one_line_with_the_flag_to_fix_it(command):
-    line = one_error_line(CliRunner().invoke(cli, [*command, "--broker", UNREACHABLE]))
-    assert line == (f"Error: cannot reach the Kafka broker at {UNREACHABLE} (connection refused): is it running? "
+def test_an_unreachable_broker_is_one_line_with_the_flag_to_fix_it(command, unreachable):
+    line = one_error_line(CliRunner().invoke(cli, [*command, "--broker", unreachable]))
+    assert line == (f"Error: cannot reach the Kafka broker at {unreachable} (connection refused): is it running? "
                     f"Give its address with --broker HOST:PORT or SNOWBALL_BROKER")
 
 
@@ -34,11 +39,11 @@ def test_a_bad_broker_address_is_one_line():
     assert "expected HOST:PORT" in line
 
 
-def test_negative_partitions_is_one_line_like_the_environment_variable(monkeypatch):
-    line = one_error_line(CliRunner().invoke(cli, ["worker", "--partitions", "-3", "--broker", UNREACHABLE]))
+def test_negative_partitions_is_one_line_like_the_environment_variable(monkeypatch, unreachable):
+    line = one_error_line(CliRunner().invoke(cli, ["worker", "--partitions", "-3", "--broker", unreachable]))
     assert line == "Error: --partitions: Input should be greater than or equal to 1 (got -3)"
     monkeypatch.setenv("SNOWBALL_TOPICS__PARTITIONS", "-3")
-    line = one_error_line(CliRunner().invoke(cli, ["worker", "--broker", UNREACHABLE]))
+    line = one_error_line(CliRunner().invoke(cli, ["worker", "--broker", unreachable]))
     assert "SNOWBALL_TOPICS__PARTITIONS: Input should be greater than or equal to 1" in line
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
-from streams.kafka.broker_watch import BrokerWatch
+from streams.kafka.broker_watch import BrokerWatch, broker_state
 from streams.kafka.embedded import EmbeddedBroker, is_embedded
 from streams.kafka.processes import free_port
 from streams.kafka.worker_process import WorkerProcess
@@ -28,7 +30,7 @@ def record(level: int = logging.ERROR) -> logging.LogRecord:
 
 def test_an_embedded_broker_gone_is_one_line_and_an_exit(caplog):
     exits: list[int] = []
-    watch = BrokerWatch("127.0.0.1:1", embedded=True, reachable=lambda _: False, clock=Clock(), exit=exits.append)
+    watch = BrokerWatch("127.0.0.1:1", embedded=True, state=lambda _: "refused", clock=Clock(), exit=exits.append)
     with caplog.at_level(logging.INFO, logger="snowball.broker"):
         assert watch.filter(record()) is False
     assert exits == [1]
@@ -40,8 +42,8 @@ def test_an_embedded_broker_gone_is_one_line_and_an_exit(caplog):
 
 def test_a_kafka_broker_down_is_summarised_and_its_return_said(caplog):
     clock, up = Clock(), [True]
-    watch = BrokerWatch("kafka:9092", embedded=False, summary_seconds=30, reachable=lambda _: up[0], clock=clock,
-                        exit=pytest.fail)
+    watch = BrokerWatch("kafka:9092", embedded=False, summary_seconds=30,
+                        state=lambda _: "up" if up[0] else "refused", clock=clock, exit=pytest.fail)
     assert watch.filter(record()) and watch.filter(record(logging.INFO))  # the broker answers: nothing held back
     up[0] = False
     with caplog.at_level(logging.INFO, logger="snowball.broker"):
@@ -60,6 +62,22 @@ def test_a_kafka_broker_down_is_summarised_and_its_return_said(caplog):
                     "the Kafka broker at kafka:9092 does not answer (for 60 s); retrying (3480 client messages not "
                     "shown)",
                     "the Kafka broker at kafka:9092 answers again after 69 s (3538 client messages not shown)"]
+
+
+def test_an_embedded_broker_that_only_does_not_answer_in_time_is_not_given_up(caplog):
+    """Under load a connection may time out; only a refusal says that nothing listens any more."""
+    watch = BrokerWatch("127.0.0.1:9", embedded=True, state=lambda _: "silent", clock=Clock(), exit=pytest.fail)
+    with caplog.at_level(logging.INFO, logger="snowball.broker"):
+        assert watch.filter(record()) is False
+    assert [r.getMessage() for r in caplog.records] == [
+        "the Kafka broker at 127.0.0.1:9 does not answer (for 0 s); retrying (0 client messages not shown)"]
+
+
+@pytest.mark.integration
+def test_the_state_of_a_port_nothing_listens_on_is_refused():
+    assert broker_state(f"127.0.0.1:{free_port()}") == "refused"
+    with EmbeddedBroker() as broker:
+        assert broker_state(broker.bootstrap) == "up"
 
 
 @pytest.mark.integration
@@ -82,14 +100,19 @@ def test_a_worker_on_another_workers_embedded_broker_stops_in_one_line_when_it_g
                 assert joiner.alive() and time.monotonic() < deadline + 60, joiner_log.read_text()
                 time.sleep(0.2)
             before = len(joiner_log.read_text().splitlines())
+            # The owner dies, and its broker with it at once (left alone, it shuts down over a few seconds).
+            children = Path(f"/proc/{owner.process.pid}/task/{owner.process.pid}/children").read_text().split()
             owner.process.send_signal(signal.SIGKILL)
+            for child in children:
+                os.kill(int(child), signal.SIGKILL)
             owner.process.wait()
-            code = joiner.process.wait(timeout=30)  # the broker shuts down in a few seconds, then one line
+            code = joiner.process.wait(timeout=30)
             after = joiner_log.read_text().splitlines()[before:]
     assert code == 1
     assert len(after) == 1 and f"the embedded broker at {bootstrap} is gone" in after[0], after
 
 
+@pytest.mark.integration
 def test_the_embedded_broker_says_what_it_is():
     with EmbeddedBroker() as broker:
         assert is_embedded(broker.bootstrap)
