@@ -60,6 +60,14 @@ def check_reachable(bootstrap: str, timeout: float = 3.0) -> None:
     raise BrokerUnreachable(f"cannot reach the Kafka broker at {bootstrap} ({why}): {BROKER_HINT}")
 
 
+def no_answer(bootstrap: str, timeout: float, exc: KafkaException) -> BrokerUnreachable:
+    """A server took the connection but gave no metadata: not Kafka, or it advertises an address we cannot reach."""
+    error = exc.args[0] if exc.args else exc
+    why = error.str() if hasattr(error, "str") else str(error)
+    return BrokerUnreachable(f"no answer from the Kafka broker at {bootstrap} within {timeout:g} s ({why}): "
+                             f"{BROKER_HINT}")
+
+
 def make_producer(bootstrap: str, **extra: object) -> Producer:
     conf = {"bootstrap.servers": bootstrap, "linger.ms": 5, "compression.type": "none", "log_level": 0}
     conf.update(extra)
@@ -110,10 +118,9 @@ def make_consumer(bootstrap: str, topics: list[str], from_beginning: bool = True
     consumer = Consumer(conf)
     try:
         metadata = consumer.list_topics(timeout=timeout)
-    except KafkaException as exc:  # reachable, but no metadata: not Kafka, or it advertises an address we cannot reach
+    except KafkaException as exc:
         consumer.close()
-        raise BrokerUnreachable(f"no answer from the Kafka broker at {bootstrap} within {timeout:g} s "
-                                f"({exc.args[0].str()}): {BROKER_HINT}") from None
+        raise no_answer(bootstrap, timeout, exc) from None
     start = OFFSET_BEGINNING if from_beginning else OFFSET_END
     partitions = []
     for topic in topics:

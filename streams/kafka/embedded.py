@@ -97,7 +97,13 @@ class EmbeddedBroker:
 
 def is_embedded(bootstrap: str, timeout: float = 10.0) -> bool:
     """Whether ``bootstrap`` is a Snowball embedded broker (its topics are in the memory of another process)."""
+    from confluent_kafka import KafkaException
     from confluent_kafka.admin import AdminClient
 
-    metadata = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0}).list_topics(timeout=timeout)
+    from streams.kafka.clients import no_answer
+
+    try:
+        metadata = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0}).list_topics(timeout=timeout)
+    except KafkaException as exc:
+        raise no_answer(bootstrap, timeout, exc) from None
     return metadata.cluster_id == EMBEDDED_CLUSTER_ID

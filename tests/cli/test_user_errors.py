@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from streams.cli.main import cli
+from streams.errors import BrokerUnreachable
 from streams.kafka.processes import free_port
 
 
@@ -64,3 +65,16 @@ def test_a_metrics_port_in_use_is_one_line_naming_the_flag_before_any_broker_sta
 
 def test_tail_offers_no_brands_flag():
     assert "--brands" not in CliRunner().invoke(cli, ["tail", "--help"]).output
+
+
+def test_a_server_that_is_not_kafka_is_one_line_too():
+    """It takes the connection and never answers: the worker asks it what it is, and says so in one line."""
+    from streams.kafka.embedded import is_embedded
+
+    with socket.socket() as not_kafka:
+        not_kafka.bind(("127.0.0.1", 0))
+        not_kafka.listen()
+        address = f"127.0.0.1:{not_kafka.getsockname()[1]}"
+        with pytest.raises(BrokerUnreachable,
+                           match=rf"no answer from the Kafka broker at {address} within 1 s .*--broker HOST:PORT"):
+            is_embedded(address, timeout=1)
