@@ -22,6 +22,10 @@ ENV SNOWBALL_DATA_DIR=/var/lib/snowball/data \
     SNOWBALL_METRICS_HOST=0.0.0.0 \
     SNOWBALL_METRICS_PORT=9108
 EXPOSE 9108
+# Healthy once the worker reads its partitions with its tables restored (/readyz on the metrics port);
+# /healthz alone (`python -m streams.app.health live`) says whether it is alive, for a liveness probe.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-m", "streams.app.health", "ready"]
 
 ENTRYPOINT ["snowball"]
 CMD ["worker"]

@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class ConfigError(ValueError):
     """A file, directory or setting the user gave cannot be used; the message names it and says why."""
+
+
+class BrokerUnreachable(ConfigError):
+    """No server of the configured bootstrap list accepts a connection."""

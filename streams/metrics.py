@@ -9,14 +9,20 @@ A flood of invented brand names or sources therefore creates no new series.
 
 from __future__ import annotations
 
+import errno
 import platform
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from socketserver import ThreadingMixIn
+from typing import Protocol
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, make_wsgi_app
 
 from streams.models import Alert, AlertKind, ClassifiedMention, Sentiment, Severity
+from streams.models.parse import REASONS as MENTION_REASONS
 from streams.settings import TopicSettings
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -27,7 +33,16 @@ BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 REPLY_WAIT_BUCKETS = (300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0, 28800.0, 86400.0)
 # How complaints end (keys of ``SnowballDetector.stats``): cumulative, restored with the detector's state.
 COMPLAINT_OUTCOMES = ("answered_in_time", "answered_late", "came_back_negative")
-STAGES = ("ingest", "enrich", "classify", "detect")
+STAGES = ("enrich", "classify", "detect")  # what a worker does (ingest's dead letters are the CLI's, not counted here)
+EVENT_LAG_STAGES = ("classify", "detect")  # where a mention's event-time lag is observed
+# Every (stage, reason) a worker dead-letters with (streams.app.stages: Avro decoding, mention validation,
+# keys, failures), created at zero so the dashboards and rules have a series before the first dead letter.
+_DECODE_REASONS = ("not_avro", "unknown_schema", "corrupt_body")
+DEAD_LETTER_REASONS = {
+    "enrich": (*_DECODE_REASONS, *MENTION_REASONS, "invalid_mention", "processing_error"),
+    "classify": (*_DECODE_REASONS, "invalid_record", "key_not_brand", "processing_error"),
+    "detect": ("processing_error",),
+}
 OTHER = "other"
 # Source platforms known by name; anything else is counted as ``other``.
 SOURCES = (
@@ -192,17 +207,24 @@ class PipelineMetrics:
             self._wave_level.labels(brand)
             self._brand_silent.labels(brand)
             self._first_reply.labels(brand)
-            # increase() of a series that appears at its first alert reads 0: the brand-conduct rule needs it here.
-            self._alerts.labels(brand, str(AlertKind.PERSONAL_DATA_REQUEST), str(Severity.WARNING))
             for outcome in COMPLAINT_OUTCOMES:
                 self._complaint_outcomes.labels(brand, outcome)
             for severity in OPEN_SEVERITIES:
                 self._open_alerts.labels(brand, str(severity))
             for sentiment in Sentiment:
                 self._mentions.labels(brand, str(sentiment), OTHER)
+            # A counter born at its first increment loses that increment to increase() and rate().
+            for kind in AlertKind:
+                for severity in Severity:
+                    self._alerts.labels(brand, str(kind), str(severity))
         for stage in STAGES:
             self._latency.labels(stage)
+        for stage in EVENT_LAG_STAGES:
             self._event_lag.labels(stage)
+        for stage, reasons in DEAD_LETTER_REASONS.items():
+            for reason in reasons:
+                self._dead_letter_reasons.add(reason)
+                self._dead_letters.labels(stage, reason)
         for kind in PII_KINDS:
             self._pii_masked.labels(kind)
 
@@ -345,5 +367,50 @@ class PipelineMetrics:
              "python_version": platform.python_version()}
         )
 
-    def serve(self, port: int, host: str = "127.0.0.1") -> None:
-        start_http_server(port, addr=host, registry=self.registry)
+    def serve(self, port: int, host: str = "127.0.0.1", health: Probes | None = None) -> None:
+        """``/metrics`` (and ``/healthz``, ``/readyz`` from ``health``) on a daemon thread; a port that cannot be
+        bound is a ``ConfigError`` naming the flag."""
+        from streams.errors import ConfigError
+
+        try:
+            server = make_server(host, port, _app(make_wsgi_app(self.registry), health), _ThreadingServer,
+                                 handler_class=_QuietHandler)
+        except OSError as exc:
+            why = "already in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
+            raise ConfigError(f"cannot serve metrics on {host}:{port}: {why}; choose another port with "
+                              f"--metrics-port (or SNOWBALL_METRICS_PORT; 0 disables metrics)") from None
+        threading.Thread(target=server.serve_forever, name="snowball-metrics", daemon=True).start()
+
+
+class Probes(Protocol):
+    """What the health endpoints ask (``streams.app.health.WorkerHealth``): (yes or no, why)."""
+
+    def live(self) -> tuple[bool, str]: ...
+
+    def ready(self) -> tuple[bool, str]: ...
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass  # a scrape every few seconds is not news
+
+
+def _app(metrics: Callable, health: Probes | None) -> Callable:
+    """WSGI: /healthz and /readyz answer 200 or 503 with one line of why; anything else is Prometheus's."""
+    checks = {"/healthz": "live", "/readyz": "ready"} if health is not None else {}
+
+    def app(environ: dict, start_response: Callable) -> list[bytes]:
+        check = checks.get(environ.get("PATH_INFO", ""))
+        if check is None:
+            return metrics(environ, start_response)
+        ok, why = getattr(health, check)()
+        body = (why + "\n").encode()
+        start_response("200 OK" if ok else "503 Service Unavailable",
+                       [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app

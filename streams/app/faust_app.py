@@ -23,6 +23,7 @@ from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
 from streams.app.codecs import DetectorStateValue
+from streams.app.health import WorkerHealth
 from streams.app.stages import AUTHORS, CONTEXTS, DETECTORS, SEEN, Stages
 from streams.kafka.admin import TopicSpec
 from streams.settings import Settings
@@ -89,7 +90,7 @@ def faust_settings(settings: Settings, bootstrap: str) -> dict:
     return conf
 
 
-def create_app(settings: Settings, bootstrap: str, stages: Stages) -> SnowballApp:
+def create_app(settings: Settings, bootstrap: str, stages: Stages, health: WorkerHealth | None = None) -> SnowballApp:
     from streams.app.worker_loop import WorkerLoop
 
     app = SnowballApp(settings.app_id, **faust_settings(settings, bootstrap))
@@ -101,7 +102,7 @@ def create_app(settings: Settings, bootstrap: str, stages: Stages) -> SnowballAp
     tables = {role: app.Table(name, value_type=DetectorStateValue if role == DETECTORS else None,
                               partitions=names.partitions)
               for role, name in TABLE_NAMES.items()}
-    app.worker_loop = WorkerLoop(app, settings, bootstrap, stages, tables)
+    app.worker_loop = WorkerLoop(app, settings, bootstrap, stages, tables, health)
 
     @app.task
     async def move_records() -> None:

@@ -8,6 +8,7 @@ worker thread, so the event loop (Faust's heartbeats, the metrics) keeps running
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -17,6 +18,7 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaExcepti
 from streams.app.stages import Record
 
 TopicPartitionKey = tuple[str, int]
+LIBRDKAFKA_LOG = logging.getLogger("librdkafka")
 
 
 class DeliveryFailed(RuntimeError):
@@ -36,6 +38,7 @@ class KafkaIO:
             "auto.offset.reset": "earliest",
             "fetch.wait.max.ms": 50,
             "log_level": 3,
+            "logger": LIBRDKAFKA_LOG,  # through logging, so the broker watch can hold back a flood
             **(consumer_extra or {}),
         })
         self.producer = Producer({
@@ -45,6 +48,7 @@ class KafkaIO:
             # Kafka's Java clients and Faust (murmur2) place a key where this worker would: one brand, one partition.
             "partitioner": "murmur2_random",
             "log_level": 3,
+            "logger": LIBRDKAFKA_LOG,  # through logging, so the broker watch can hold back a flood
             **(producer_extra or {}),
         })
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snowball-kafka")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams.app.letter_log import DeadLetterLog
 from streams.classification import Classifier
 from streams.detection import SnowballDetector
 from streams.enrichment import Enricher
@@ -102,12 +103,13 @@ class Stages:
         self.metrics = metrics
         self.wall_clock_ms = wall_clock_ms
         self.classify_batch_size = classify_batch_size
+        self.letter_log = DeadLetterLog()
 
     # -- dead letters ------------------------------------------------------------------------
     def dead_letter(self, stage: str, reason: str, error: str, record: Record) -> Output:
         self.metrics.record_dead_letter(stage, reason)
         # The reason and position only: message text never goes to the logs.
-        log.warning("dead-lettered %s/%d@%d at %s: %s", record.topic, record.partition, record.offset, stage, reason)
+        self.letter_log.lettered(stage, reason, f"{record.topic}/{record.partition}@{record.offset}")
         error = error[:2000]
         value = record.value
         if value is not None and len(value) > MAX_LETTER_VALUE_BYTES:  # or the letter itself outgrows a record

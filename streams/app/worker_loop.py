@@ -31,6 +31,7 @@ from faust.types import TP
 from streams.app.acks import OffsetOrderAcks
 from streams.app.checkpoint import Checkpoint
 from streams.app.faust_app import OUTPUT_ROLES
+from streams.app.health import WorkerHealth
 from streams.app.kafka_io import KafkaIO
 from streams.app.reorder import ArrivalHold
 from streams.app.stages import AUTHORS, CONTEXTS, DETECTORS, SEEN, Output, Record, Stages
@@ -52,8 +53,9 @@ def monotonic_ms() -> int:
 
 class WorkerLoop:
     def __init__(self, app: faust.App, settings: Settings, bootstrap: str, stages: Stages,
-                 tables: Mapping[str, faust.Table]) -> None:
+                 tables: Mapping[str, faust.Table], health: WorkerHealth | None = None) -> None:
         self.app = app
+        self.health = health or WorkerHealth()
         self.stages = stages
         self.metrics = stages.metrics
         names = settings.topics
@@ -79,7 +81,9 @@ class WorkerLoop:
         self.io = KafkaIO(self.bootstrap, self.group_id)
         self.checkpoint = Checkpoint(self.io, self.tables, self.topic_of_role)
         while not self.stopping:
+            self.health.turned()
             if not self._faust_ready():
+                self.health.not_reading("recovering tables" if self.app.in_recovery else "rebalancing")
                 await asyncio.sleep(IDLE_SECONDS)
                 continue
             if self.generation != self.app.consumer_generation_id:
@@ -108,6 +112,7 @@ class WorkerLoop:
         self.generation = self.app.consumer_generation_id
         self.committed = {tp: offset for tp, offset in starts.items() if offset >= 0}
         log.info("reading %d partitions (generation %s)", len(owned), self.generation)
+        self.health.reading(len(owned))
         detectors = self.tables[DETECTORS].data
         for brand_id, state in list(detectors.items()):  # restored: export the brands this worker holds now
             self.metrics.record_brand_gauges(brand_id, self.stages.detector.gauges(state))
@@ -135,6 +140,7 @@ class WorkerLoop:
             if await checkpoint.commit(self.app.consumer._commit):
                 self.committed.update(offsets)
             self._report_lag()
+        self.stages.letter_log.say_due()
         await asyncio.sleep(0)  # a long cycle must not starve Faust's heartbeats
 
     def _enrich(self, partition: int, records: list[Record], checkpoint: Checkpoint) -> None:
@@ -199,6 +205,7 @@ class WorkerLoop:
             await self._cycle([], monotonic_ms(), drain=True)
         finally:
             self.generation = None
+            self.health.not_reading("stopping" if self.stopping else "rebalancing")
             self.holds.clear()
             self.acks = OffsetOrderAcks(lambda record: record.partition)
             await self.io.unassign()

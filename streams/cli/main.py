@@ -24,6 +24,7 @@ class _DiscoveredCommands(click.Group):
         return getattr(module, "command", None)
 
     def invoke(self, ctx: click.Context) -> object:
+        from confluent_kafka import KafkaException
         from pydantic import ValidationError
 
         from streams.cli.options import describe_errors
@@ -33,6 +34,9 @@ class _DiscoveredCommands(click.Group):
             return super().invoke(ctx)
         except ConfigError as exc:  # a brands file, model directory... that cannot be used: say which and why
             raise click.ClickException(str(exc)) from None
+        except KafkaException as exc:  # the broker refused or did not answer a request the command needed
+            error = exc.args[0] if exc.args else exc
+            raise click.ClickException(f"Kafka: {error.str() if hasattr(error, 'str') else error}") from None
         except ValidationError as exc:
             if exc.title != "Settings":
                 raise

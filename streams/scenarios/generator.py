@@ -7,9 +7,10 @@ brands carry a real snowball (and when the wave runs), and which must stay quiet
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from streams.models import Author, Engagement, RawMention
@@ -319,3 +320,30 @@ def build_scenario(name: str = "demo", seed: int = 7, hours_before: float = 8.0,
                    snowball_hours: float = 3.0) -> list[RawMention]:
     """The mentions of a named scenario, sorted by arrival (event time plus small jitter)."""
     return build_labelled(name, seed, hours_before, snowball_hours).mentions
+
+
+def sized(mentions: list[RawMention], size: int) -> Iterator[RawMention]:
+    """``size`` mentions: the scenario's, then copies of it back to back in event time (each an hour after the
+    previous one ends, ids and the threads between them suffixed ``~2``, ``~3``...), cut at ``size``. Made one
+    at a time: a file of millions of mentions costs the scenario's memory, not the file's."""
+    if not mentions:
+        return
+    start = min(m.created_at for m in mentions)
+    period = max(m.created_at for m in mentions) - start + HOUR_MS
+    copy = 0
+    while True:
+        for mention in mentions:
+            if size <= 0:
+                return
+            size -= 1
+            yield mention if copy == 0 else _copied(mention, copy, period)
+        copy += 1
+
+
+def _copied(mention: RawMention, copy: int, period: int) -> RawMention:
+    def suffixed(mention_id: str | None) -> str | None:
+        return None if mention_id is None else f"{mention_id}~{copy + 1}"
+
+    return dataclasses.replace(mention, id=suffixed(mention.id), created_at=mention.created_at + copy * period,
+                               in_reply_to_id=suffixed(mention.in_reply_to_id),
+                               reposts_id=suffixed(mention.reposts_id), quotes_id=suffixed(mention.quotes_id))

@@ -156,3 +156,10 @@ def test_a_batch_not_delivered_is_never_committed_not_even_by_the_stop(loop):
     loop.io.close = close
     asyncio.run(loop.stop())  # ...whose stop lets the loop finish: it must not commit past what was refused
     assert loop.commits == [] and loop.tables[SEEN].data == {}
+
+
+def test_ready_while_reading_not_while_rebalancing(loop):
+    loop.health.reading(2)
+    assert loop.health.ready()[0]
+    asyncio.run(loop.on_revoked({TP("mentions.enriched", 0), TP("mentions.raw", 0)}))
+    assert loop.health.ready() == (False, "not ready: rebalancing")

@@ -164,6 +164,7 @@ def test_an_unreachable_broker_is_one_line(tmp_path, monkeypatch):
         raise clients.DeliveryFailed("1 records still undelivered after 30.0s")
 
     monkeypatch.setenv("SNOWBALL_BROKER", "127.0.0.1:1")
+    monkeypatch.setattr(clients, "check_reachable", lambda bootstrap: None)  # it takes the connection, then no acks
     monkeypatch.setattr(clients, "produce_all", undelivered)
     result = CliRunner().invoke(cli, ["ingest", str(_mentions_file(tmp_path, [GOOD]))])
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -183,6 +184,7 @@ def test_ingest_produces_a_file_in_event_time_order(tmp_path, monkeypatch):
         return len(sent[topic])
 
     monkeypatch.setenv("SNOWBALL_BROKER", "127.0.0.1:1")
+    monkeypatch.setattr(clients, "check_reachable", lambda bootstrap: None)
     monkeypatch.setattr(clients, "produce_all", capture)
     monkeypatch.setattr(clients, "make_producer", lambda bootstrap: None)
     newest_first = [json.dumps({"id": f"m{i}", "source": "twitter", "text": "Acme", "author": {"id": "a"},

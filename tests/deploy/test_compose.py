@@ -123,3 +123,27 @@ def test_published_ports_are_documented() -> None:
             host_port = str(mapping).split(":")[0]
             assert re.search(rf"\|\s*`?{name}`?\s*\|\s*{host_port}\b", docs), f"port {host_port} of {name} undocumented"
     assert "9108" in docs
+
+
+def test_kafka_keeps_its_log_directory_on_the_mounted_volume() -> None:
+    # Any KAFKA_* variable replaces the image's default configuration whole: log.dirs must be set, or Kafka
+    # writes to /tmp/kafka-logs inside the container and the volume stays empty.
+    log_dirs = env("kafka")["KAFKA_LOG_DIRS"].split(",")
+    volumes = {target: source for source, target in (v.split(":")[:2] for v in SERVICES["kafka"]["volumes"])}
+    for directory in log_dirs:
+        assert any(directory == target or directory.startswith(target.rstrip("/") + "/") for target in volumes), (
+            f"Kafka log directory {directory} is not on a mounted volume ({', '.join(volumes)})")
+    assert all(volumes[target] in COMPOSE["volumes"] for target in volumes if not volumes[target].startswith("."))
+    # A re-created container formats nothing: the cluster id of the kept log directory must stay the same.
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", env("kafka")["CLUSTER_ID"])
+
+
+def test_the_simulator_waits_for_a_worker_that_reads_its_partitions() -> None:
+    check = SERVICES["worker"]["healthcheck"]
+    assert check["test"] == ["CMD", "python", "-m", "streams.app.health", "ready"]
+    assert SERVICES["simulator"]["depends_on"]["worker"]["condition"] == "service_healthy"
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert re.search(r'^HEALTHCHECK .*\\\n\s+CMD \["python", "-m", "streams.app.health", "ready"\]', dockerfile,
+                     re.MULTILINE)
+    # The probe asks the port the worker serves on, from the same variable.
+    assert env("worker")["SNOWBALL_METRICS_PORT"] == "9108" and "SNOWBALL_METRICS_PORT=9108" in dockerfile

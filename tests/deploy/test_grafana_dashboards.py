@@ -106,3 +106,27 @@ def test_provisioning_matches_the_compose_mounts() -> None:
     assert mounts["./deploy/grafana/provisioning"] == "/etc/grafana/provisioning"
     datasource = yaml.safe_load((GRAFANA_DIR / "provisioning/datasources/prometheus.yml").read_text())["datasources"][0]
     assert datasource["type"] == "prometheus" and datasource["url"] == "http://prometheus:9090"
+
+
+def test_every_panel_has_a_fixed_unique_id() -> None:
+    """Links to a panel (?viewPanel=N) name its id: set in code, never left to Grafana's order of the day."""
+    for name, board in dashboards().items():
+        every = [*board["panels"], *(p for row in board["panels"] for p in row.get("panels", []))]
+        ids = [panel.get("id") for panel in every]
+        assert all(isinstance(i, int) and i > 0 for i in ids), (name, ids)
+        assert len(set(ids)) == len(ids), (name, ids)
+
+
+def test_pipeline_annotations_select_series_that_exist() -> None:
+    """The pipeline alerts are the rules' kind="pipeline"; the detector's updates have no such kind."""
+    from streams.models import AlertKind
+
+    board = dashboards()["snowball-pipeline.json"]
+    rules = yaml.safe_load((REPO / "deploy" / "prometheus" / "rules" / "snowball.rules.yml").read_text())
+    rule_kinds = {r["labels"]["kind"] for g in rules["groups"] for r in g["rules"]}
+    for annotation in board["annotations"]["list"]:
+        if "expr" not in annotation:
+            continue
+        kinds = re.findall(r'kind="([a-z_]+)"', annotation["expr"])
+        allowed = rule_kinds if annotation["expr"].startswith("ALERTS") else {str(k) for k in AlertKind}
+        assert set(kinds) <= allowed, (annotation["name"], annotation["expr"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -20,7 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from ops_support import RULES_FILE, free_port, require_tool, stop_process, wait_for
+import yaml
+from ops_support import GRAFANA_DIR, RULES_FILE, free_port, require_tool, stop_process, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(420)]
 
@@ -121,15 +123,25 @@ def pipeline(tmp_path: Path) -> Iterator[tuple[str, Prometheus]]:
     ) as worker, prometheus(tmp_path, metrics_port) as server:
         def ready() -> bool:
             assert worker.alive(), (tmp_path / "worker.log").read_text()[-3000:]
-            return server.scalar('up{job="snowball"}') == 1.0
+            return server.scalar('up{job="snowball"}') == 1.0 and worker_ready(metrics_port)
 
-        wait_for(ready, WORKER_READY_TIMEOUT, interval=1.0, what="Prometheus to scrape the worker")
+        wait_for(ready, WORKER_READY_TIMEOUT, interval=1.0, what="Prometheus to scrape the worker, and /readyz")
         rules = get_json(f"{server.base}/api/v1/rules")["data"]["groups"]
         assert any(r["name"] == "SnowballWave" for g in rules for r in g["rules"]), "rules not loaded"
         yield broker.bootstrap, server
 
 
-def test_warning_fires_during_a_snowball(tmp_path: Path) -> None:
+def worker_ready(port: int) -> bool:
+    """The image's HEALTHCHECK, as Docker runs it."""
+    probe = subprocess.run([sys.executable, "-m", "streams.app.health", "ready"], capture_output=True, text=True,
+                           env={**os.environ, "SNOWBALL_METRICS_PORT": str(port)}, timeout=10, check=False)
+    return probe.returncode == 0 and probe.stdout.startswith("ready: reading ")
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Prometheus, dict]]:
+    """A worker that has processed the demo scenario, until acme's warning fires; Prometheus scraping it."""
+    tmp_path = tmp_path_factory.mktemp("demo")
     with pipeline(tmp_path) as (bootstrap, server):
         ingest("demo", tmp_path, bootstrap)
 
@@ -140,8 +152,88 @@ def test_warning_fires_during_a_snowball(tmp_path: Path) -> None:
 
         alert = wait_for(acme_warning, PROCESSING_TIMEOUT + ALERT_TIMEOUT, interval=1.0,
                          what="SnowballWave warning for acme to fire")
-        assert alert["annotations"]["summary"] == "acme: negative mentions are snowballing"
-        assert server.scalar('max(snowball_wave_level{brand="acme"})') >= 2
+        yield server, alert
+
+
+def test_warning_fires_during_a_snowball(demo_run: tuple[Prometheus, dict]) -> None:
+    server, alert = demo_run
+    assert alert["annotations"]["summary"] == "acme: negative mentions are snowballing"
+    assert server.scalar('max(snowball_wave_level{brand="acme"})') >= 2
+
+
+# Grafana's variables as the dashboards would have them on this worker.
+VARIABLES = {"$__rate_interval": "1m", "$__interval": "15s", "$brand": "acme", "$job": "snowball"}
+THRESHOLD = re.compile(r"(==|!=|>=|<=|>|<)\s*(?=-?[0-9.])")  # a comparison with a number: a filter
+MATCHER = re.compile(r'(\w+)\s*(=~|!=|=)\s*"([^"]*)"')
+
+
+def dashboard_expressions() -> list[tuple[str, str]]:
+    """(where, PromQL) of every panel query, annotation and variable query of the committed dashboards."""
+    found = []
+    for path in sorted((GRAFANA_DIR / "dashboards").glob("*.json")):
+        board = json.loads(path.read_text())
+        every = [*board["panels"], *(p for row in board["panels"] for p in row.get("panels", []))]
+        found += [(f"{path.name}: {p['title']}", t["expr"]) for p in every for t in p.get("targets", [])]
+        found += [(f"{path.name}: annotation {a['name']}", a["expr"]) for a in board["annotations"]["list"]
+                  if "expr" in a]
+        for variable in board["templating"]["list"]:
+            query = variable.get("query")
+            if isinstance(query, dict) and query.get("query", "").startswith("label_values("):
+                metric = query["query"].removeprefix("label_values(").split(",")[0].strip()
+                found.append((f"{path.name}: variable {variable['name']}", metric))
+    return [(where, _substitute(expr)) for where, expr in found]
+
+
+def rule_expressions() -> list[tuple[str, str]]:
+    rules = yaml.safe_load(RULES_FILE.read_text())
+    return [(f"rule {r.get('alert') or r.get('record')}", r["expr"]) for g in rules["groups"] for r in g["rules"]]
+
+
+def _substitute(expr: str) -> str:
+    for name, value in VARIABLES.items():
+        expr = expr.replace(name, value)
+    return expr
+
+
+def _unfiltered(expr: str) -> str:
+    """The expression with its thresholds as 0/1 values (``> bool``) and ``absent(x)`` as x: a series whenever
+    the metrics and labels it selects exist, whatever their values now."""
+    expr = THRESHOLD.sub(lambda m: f"{m.group(1)} bool ", expr)
+    return re.sub(r"^absent\((.*)\)$", r"\1", expr.strip(), flags=re.DOTALL)
+
+
+def _selects_a_rule(expr: str, rules: list[dict]) -> bool:
+    """An ALERTS selector matches the name and labels of a loaded alerting rule (labels a rule does not set, such
+    as brand, come from its series)."""
+    matchers = [(label, op, value) for label, op, value in MATCHER.findall(expr) if label != "alertstate"]
+
+    def matches(rule: dict) -> bool:
+        labels = {"alertname": rule["name"], **rule.get("labels", {})}
+        for label, op, value in matchers:
+            if label not in labels:
+                continue
+            hit = re.fullmatch(value, labels[label]) is not None if op == "=~" else labels[label] == value
+            if hit == (op == "!="):
+                return False
+        return True
+
+    return any(matches(rule) for rule in rules)
+
+
+def test_every_dashboard_and_rule_expression_has_a_series_after_the_demo(demo_run: tuple[Prometheus, dict]) -> None:
+    """A blank panel, an empty annotation or a rule that can never fire is a test failure."""
+    server, _ = demo_run
+    rules = [r for g in get_json(f"{server.base}/api/v1/rules")["data"]["groups"] for r in g["rules"]
+             if r["type"] == "alerting"]
+    empty = []
+    for where, expr in dashboard_expressions() + rule_expressions():
+        if server.query(_unfiltered(expr)):
+            continue
+        # A healthy worker fires no pipeline alert: its ALERTS selectors must at least select a rule that can.
+        if expr.lstrip().startswith("ALERTS") and " or " not in expr and _selects_a_rule(expr, rules):
+            continue
+        empty.append(f"{where}: {expr}")
+    assert not empty, "no series for:\n" + "\n".join(empty)
 
 
 def test_warning_does_not_fire_during_sporadic_criticism(tmp_path: Path) -> None:

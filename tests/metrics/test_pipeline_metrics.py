@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import generate_latest
 
-from streams.metrics import MAX_DEAD_LETTER_REASONS, PipelineMetrics, normalize_source
+from streams.metrics import DEAD_LETTER_REASONS, MAX_DEAD_LETTER_REASONS, PipelineMetrics, normalize_source
 from streams.models import (
     Alert,
     AlertKind,
@@ -92,7 +92,41 @@ def test_dead_letter_reasons_are_capped() -> None:
         for s in f.samples if s.name == "snowball_dead_letters_total"
     }
     assert len(reasons) == MAX_DEAD_LETTER_REASONS + 1
-    assert value(metrics, "snowball_dead_letters_total", stage="classify", reason="other") == 50
+    # The worker's own reasons are created at zero and count towards the cap: the rest of the flood is other.
+    known = {reason for reasons in DEAD_LETTER_REASONS.values() for reason in reasons}
+    assert value(metrics, "snowball_dead_letters_total", stage="classify", reason="other") == 50 + len(known)
+
+
+def test_the_series_the_dashboards_query_exist_before_anything_happens() -> None:
+    """No "ingest" stage a worker never times; a dead-letter series per (stage, reason) a worker can give."""
+    metrics = make_metrics()
+    samples = {(s.name, tuple(sorted(s.labels.items()))) for f in metrics.registry.collect() for s in f.samples}
+    stages = {dict(labels)["stage"] for name, labels in samples if name == "snowball_processing_latency_seconds_count"}
+    assert stages == {"enrich", "classify", "detect"}
+    lag_stages = {dict(labels)["stage"] for name, labels in samples if name == "snowball_event_time_lag_seconds_count"}
+    assert lag_stages == {"classify", "detect"}
+    letters = {tuple(sorted(dict(labels).items())) for name, labels in samples
+               if name == "snowball_dead_letters_total"}
+    assert (("reason", "not_avro"), ("stage", "enrich")) in letters
+    assert (("reason", "processing_error"), ("stage", "detect")) in letters
+    alerts = {dict(labels)["kind"] for name, labels in samples if name == "snowball_alerts_total"}
+    assert alerts == {str(kind) for kind in AlertKind}
+
+
+def test_every_reason_a_worker_dead_letters_with_is_created_at_zero() -> None:
+    """The reason codes raised in the code a worker runs are those DEAD_LETTER_REASONS creates."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "streams"
+    raised = set()
+    for path in ("serialization/avro.py", "models/parse.py", "app/stages.py"):
+        text = (package / path).read_text()
+        raised |= set(re.findall(r'(?:DecodeError|InvalidMention)\(\s*"([a-z_]+)"', text))
+        raised |= set(re.findall(r'dead_letter\([^,()]+,\s*"([a-z_]+)"', text))
+    known = {reason for reasons in DEAD_LETTER_REASONS.values() for reason in reasons}
+    assert {"not_avro", "missing_field", "key_not_brand", "invalid_record", "processing_error"} <= raised
+    assert raised <= known, raised - known
 
 
 def test_brand_gauges_map_known_keys_and_ignore_others() -> None:

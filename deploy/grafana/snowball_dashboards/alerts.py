@@ -27,36 +27,38 @@ def alert_drilldown() -> db.Dashboard:
     ).with_variable(brand_variable()).link(
         db.DashboardLink("Brand overview").url("/d/snowball-brand-overview").include_vars(True).keep_time(True)
     )
-    board = alert_annotations(board, B)
+    board = alert_annotations(board, B, B)
     board = board.with_panel(
-        table.Panel().title("Firing alerts").description("Snowball alerts firing in Prometheus now, by severity.")
+        table.Panel().id(1).title("Firing alerts")
+        .description("Snowball alerts firing in Prometheus now, by severity.")
         .datasource(DATASOURCE).span(24).height(7)
         .with_target(query(f'ALERTS{{alertstate="firing", alertname=~"Snowball.*", {B}}}'
                            ' or ALERTS{alertstate="firing", kind="pipeline"}', instant=True).format("table"))
     )
     board = board.with_panel(
-        statetimeline.Panel().title("Wave level").description("Severity of each brand's snowball episode over time.")
+        statetimeline.Panel().id(2).title("Wave level")
+        .description("Severity of each brand's snowball episode over time.")
         .datasource(DATASOURCE).span(24).height(6).mappings(wave_level_mappings())
         .thresholds(steps(wave_level_thresholds()))
         .with_target(query(f"max by (brand) (snowball_wave_level{{{B}}})", "{{brand}}"))
     )
     board = board.with_panel(graph(
-        "Open alert episodes by severity", "Episodes the detector holds open, all kinds.",
+        3, "Open alert episodes by severity", "Episodes the detector holds open, all kinds.",
         query(f"sum by (severity) (max by (brand, severity) (snowball_open_alerts{{{B}}}))", "{{severity}}"),
         stacked=True,
     ))
     board = board.with_panel(graph(
-        "Detector alert updates", "Alert updates the detector emitted, by kind and severity.",
+        4, "Detector alert updates", "Alert updates the detector emitted, by kind and severity.",
         query(f"sum by (kind, severity) (increase(snowball_alerts_total{{{B}}}[$__rate_interval]))",
               "{{kind}} {{severity}}"),
         stacked=True,
     ))
     board = board.with_panel(graph(
-        "Snowball score", "The detector's score per brand.",
+        5, "Snowball score", "The detector's score per brand.",
         query(f"max by (brand) (snowball_score{{{B}}})", "{{brand}}"),
     ))
     board = board.with_panel(graph(
-        "Unanswered complaints", "Complaints past the reply deadline, per brand.",
+        6, "Unanswered complaints", "Complaints past the reply deadline, per brand.",
         query(f"max by (brand) (snowball_unanswered_complaints{{{B}}})", "{{brand}}"),
     ))
     return board

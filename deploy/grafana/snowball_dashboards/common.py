@@ -67,10 +67,12 @@ def query(expr: str, legend: str = "", ref_id: str = "A", instant: bool = False)
     return q.instant() if instant else q.range()
 
 
-def graph(title: str, description: str, *queries: prometheus.Dataquery, unit: str = "short",
+# Panels get fixed ids (``panel_id``), unique in their dashboard: a link to a panel (?viewPanel=N) names its id,
+# so it must not follow the panels' order. A new panel takes a new number; a removed one's is not reused.
+def graph(panel_id: int, title: str, description: str, *queries: prometheus.Dataquery, unit: str = "short",
           stacked: bool = False, width: int = 12, height: int = 8) -> timeseries.Panel:
     panel = (
-        timeseries.Panel().title(title).description(description).datasource(DATASOURCE)
+        timeseries.Panel().id(panel_id).title(title).description(description).datasource(DATASOURCE)
         .unit(unit).span(width).height(height).fill_opacity(20 if stacked else 10).line_width(1)
         .legend(common_builders.VizLegendOptions().display_mode(common.LegendDisplayMode.LIST)
                 .placement(common.LegendPlacement.BOTTOM).show_legend(True))
@@ -82,11 +84,11 @@ def graph(title: str, description: str, *queries: prometheus.Dataquery, unit: st
     return panel
 
 
-def single(title: str, description: str, expr: str, unit: str = "short", width: int = 6, height: int = 4,
-           thresholds: list[Threshold] | None = None, mappings: list[ValueMap] | None = None,
+def single(panel_id: int, title: str, description: str, expr: str, unit: str = "short", width: int = 6,
+           height: int = 4, thresholds: list[Threshold] | None = None, mappings: list[ValueMap] | None = None,
            legend: str = "") -> stat.Panel:
     panel = (
-        stat.Panel().title(title).description(description).datasource(DATASOURCE).unit(unit)
+        stat.Panel().id(panel_id).title(title).description(description).datasource(DATASOURCE).unit(unit)
         .span(width).height(height).with_target(query(expr, legend, instant=True))
         .color_mode(common.BigValueColorMode.BACKGROUND).graph_mode(common.BigValueGraphMode.NONE)
     )
@@ -110,14 +112,15 @@ def wave_level_mappings() -> list[ValueMap]:
                       for value, (text, color) in WAVE_LEVEL_TEXT.items()})]
 
 
-def alert_annotations(board: db.Dashboard, brand_matcher: str) -> db.Dashboard:
-    """Firing Prometheus alerts and detector alert updates as annotations (formats added in ``to_json``)."""
+def alert_annotations(board: db.Dashboard, alerts_matcher: str, updates_matcher: str) -> db.Dashboard:
+    """Firing Prometheus alerts (labels of the rules: ``alerts_matcher``) and the detector's alert updates
+    (labels of ``snowball_alerts_total``: ``updates_matcher``) as annotations (formats added in ``to_json``)."""
     return board.annotation(
         db.AnnotationQuery().name("Prometheus alerts").datasource(DATASOURCE).enable(True).icon_color("red")
-        .expr(f'ALERTS{{alertstate="firing", alertname=~"Snowball.*", {brand_matcher}}}')
+        .expr(f'ALERTS{{alertstate="firing", alertname=~"Snowball.*", {alerts_matcher}}}')
     ).annotation(
         db.AnnotationQuery().name("Detector alerts").datasource(DATASOURCE).enable(True).icon_color("orange")
-        .expr(f"sum by (brand, kind, severity) (increase(snowball_alerts_total{{{brand_matcher}}}[2m])) > 0")
+        .expr(f"sum by (brand, kind, severity) (increase(snowball_alerts_total{{{updates_matcher}}}[2m])) > 0")
     )
 
 

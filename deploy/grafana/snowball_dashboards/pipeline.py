@@ -19,28 +19,29 @@ def pipeline_health() -> db.Dashboard:
         .query({"query": "label_values(snowball_info, job)", "refId": "job"})
         .refresh(VariableRefresh.ON_TIME_RANGE_CHANGED).multi(False).include_all(False)
     )
-    board = alert_annotations(board, 'kind="pipeline"')
+    # Pipeline alerts carry kind="pipeline"; the detector's updates (all brands) show what the workers decided.
+    board = alert_annotations(board, 'kind="pipeline"', J)
     board = board.with_panel(single(
-        "Workers up", "Worker processes Prometheus scrapes successfully.", f"sum(up{{{J}}})",
+        1, "Workers up", "Worker processes Prometheus scrapes successfully.", f"sum(up{{{J}}})",
         thresholds=[Threshold(None, "red"), Threshold(1, "green")],
     )).with_panel(single(
-        "Consumer lag", "Records waiting on all partitions.", f"sum(snowball_consumer_lag_records{{{J}}})",
+        2, "Consumer lag", "Records waiting on all partitions.", f"sum(snowball_consumer_lag_records{{{J}}})",
         thresholds=[Threshold(None, "green"), Threshold(1000, "orange"), Threshold(5000, "red")],
     )).with_panel(single(
-        "Dead letters (1h)", "Records sent to the dead-letter topic in the last hour.",
+        3, "Dead letters (1h)", "Records sent to the dead-letter topic in the last hour.",
         f"sum(increase(snowball_dead_letters_total{{{J}}}[1h]))",
         thresholds=[Threshold(None, "green"), Threshold(1, "orange")],
     )).with_panel(single(
-        "Classifier", "Mentions classified per second, all workers.",
+        4, "Classifier", "Mentions classified per second, all workers.",
         f"sum(rate(snowball_classifier_mentions_total{{{J}}}[5m]))", unit="reqps",
     ))
     board = board.with_panel(graph(
-        "Throughput by stage", "Records each stage finished per second.",
+        5, "Throughput by stage", "Records each stage finished per second.",
         query(f"sum by (stage) (rate(snowball_processing_latency_seconds_count{{{J}}}[$__rate_interval]))",
               "{{stage}}"),
         unit="reqps",
     )).with_panel(graph(
-        "Classifier throughput", "Mentions per second, and per busy second of the classifier (its capacity).",
+        6, "Classifier throughput", "Mentions per second, and per busy second of the classifier (its capacity).",
         query(f"sum(rate(snowball_classifier_mentions_total{{{J}}}[$__rate_interval]))", "mentions/s"),
         query(f"sum(rate(snowball_classifier_mentions_total{{{J}}}[$__rate_interval]))"
               f" / sum(rate(snowball_classifier_batch_duration_seconds_sum{{{J}}}[$__rate_interval]))",
@@ -48,16 +49,17 @@ def pipeline_health() -> db.Dashboard:
         unit="reqps",
     ))
     board = board.with_panel(graph(
-        "Consumer lag by topic", "Records between the committed offset and the end of each topic.",
+        7, "Consumer lag by topic", "Records between the committed offset and the end of each topic.",
         query(f"sum by (topic) (snowball_consumer_lag_records{{{J}}})", "{{topic}}"),
     )).with_panel(graph(
-        "Event-time lag (p95)", "Wall time minus created_at when a stage handles a mention: delivery plus processing.",
+        8, "Event-time lag (p95)",
+        "Wall time minus created_at when a stage handles a mention: delivery plus processing.",
         query("histogram_quantile(0.95, sum by (le, stage) "
               f"(rate(snowball_event_time_lag_seconds_bucket{{{J}}}[$__rate_interval])))", "{{stage}}"),
         unit="s",
     ))
     board = board.with_panel(graph(
-        "Processing latency (p50, p99)", "Wall time to process one record, by stage.",
+        9, "Processing latency (p50, p99)", "Wall time to process one record, by stage.",
         query("histogram_quantile(0.5, sum by (le, stage) "
               f"(rate(snowball_processing_latency_seconds_bucket{{{J}}}[$__rate_interval])))", "p50 {{stage}}"),
         query("histogram_quantile(0.99, sum by (le, stage) "
@@ -65,14 +67,15 @@ def pipeline_health() -> db.Dashboard:
               ref_id="B"),
         unit="s",
     )).with_panel(graph(
-        "Dead letters and unmatched mentions", "Per minute: dead letters by stage and reason; mentions of no brand.",
+        10, "Dead letters and unmatched mentions",
+        "Per minute: dead letters by stage and reason; mentions of no brand.",
         query(f"sum by (stage, reason) (rate(snowball_dead_letters_total{{{J}}}[$__rate_interval])) * 60",
               "{{stage}}: {{reason}}"),
         query(f"sum(rate(snowball_unmatched_mentions_total{{{J}}}[$__rate_interval])) * 60", "unmatched",
               ref_id="B"),
     ))
     board = board.with_panel(graph(
-        "Consumer lag by partition", "Records waiting per topic partition.",
+        11, "Consumer lag by partition", "Records waiting per topic partition.",
         query(f"sum by (topic, partition) (snowball_consumer_lag_records{{{J}}})", "{{topic}}/{{partition}}"),
         width=24,
     ))

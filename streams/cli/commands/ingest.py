@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from streams.cli.options import build_settings, parse_map, settings_options
+
+if TYPE_CHECKING:
+    from streams.io.readers import ReadResult
 
 FORMATS = ["auto", "jsonl", "csv", "twitter-v2", "mastodon", "reddit"]
 
@@ -24,15 +31,16 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     """Validate each mention of FILE and produce it to the raw topic, keyed by mention id, in event-time order
     (by created_at, whatever the file's order: the worker judges history as it happened).
 
-    Records that are not valid mentions are reported with their line number and sent to the
-    dead-letter topic (stage "ingest") with the reason and their original bytes: nothing is
-    silently lost.
+    Records that are not valid mentions are sent to the dead-letter topic (stage "ingest") with the
+    reason, the file and line, and their original bytes: nothing is silently lost. The first ten are
+    reported with their line number, and all of them counted by reason. Exits 1 when the file has
+    no valid mention.
     """
     from streams.app import build_codecs
     from streams.io.csv_map import TABLE_SUFFIXES
     from streams.io.readers import read_mentions
-    from streams.kafka.clients import DeliveryFailed, make_producer, produce_all
-    from streams.models import DeadLetter
+    from streams.io.sorted_spill import SpillingSorter
+    from streams.kafka import clients
 
     settings = build_settings(**flags)
     if not settings.broker:
@@ -45,32 +53,76 @@ def command(file: Path, mapping: str | None, file_format: str, **flags: object) 
     source_format = file_format if file_format not in ("auto", "jsonl", "csv") else None
     codecs = build_codecs(settings)
     now_ms = int(time.time() * 1000)
-    bad: list[tuple[bytes | None, bytes]] = []
+    results = read_mentions(file, columns if as_csv else None, source_format, now_ms=now_ms)
     try:
-        results = list(read_mentions(file, columns if as_csv else None, source_format, now_ms=now_ms))
+        first = next(results, None)  # the file's own mistakes are said before the broker's
     except ValueError as exc:  # an empty or headless table, a mapped column it lacks: a wrong file or command line
         raise click.UsageError(str(exc)) from None
-    if file_format == "auto" and not as_csv and len(results) > 1:
+    if first is not None and first.error is not None and first.error.reason == "not_json" \
+            and file_format == "auto" and not as_csv:
         _refuse_a_single_document(file)
-    mentions = [result.mention for result in results if result.mention is not None]
+    clients.check_reachable(settings.broker)
     # A file is history: produced in event time (exports often run newest first), the worker sees it as it
-    # happened, not as late mentions it leaves out.
-    mentions.sort(key=lambda mention: mention.event_order)
-    good = [(mention.id.encode(), codecs.raw.encode(mention.to_record())) for mention in mentions]
-    for result in (r for r in results if r.mention is None):
-        click.echo(f"{file}:{result.line}: {result.error}", err=True)
-        letter = DeadLetter(stage="ingest", reason=result.error.reason, error=str(result.error), topic=str(file),
-                            partition=0, offset=result.line, failed_at=now_ms, key=None, value=result.original)
-        bad.append((None, codecs.dead_letter.encode(letter.to_record())))
-    producer = make_producer(settings.broker)
+    # happened, not as late mentions it leaves out. The file is read once; what does not fit in memory waits
+    # on disk in sorted runs, and invalid records go to the dead-letter topic as they are read.
+    good = SpillingSorter()
+    bad = InvalidRecords(file, settings.topics.dead_letter, now_ms, codecs.dead_letter.encode)
+
+    def letters() -> Iterator[tuple[bytes | None, bytes]]:
+        for result in itertools.chain([first] if first is not None else [], results):
+            if result.mention is not None:
+                good.add(result.mention.event_order, result.mention.id.encode(),
+                         codecs.raw.encode(result.mention.to_record()))
+            else:
+                yield bad.letter(result)
+
+    producer = clients.make_producer(settings.broker)
     try:
-        sent = produce_all(producer, settings.topics.raw, good)
-        if bad:
-            produce_all(producer, settings.topics.dead_letter, bad)
-    except DeliveryFailed as exc:
+        clients.produce_all(producer, settings.topics.dead_letter, letters())
+        sent = clients.produce_all(producer, settings.topics.raw, ((k, v) for _, k, v in good))
+    except clients.DeliveryFailed as exc:
         raise click.ClickException(f"broker {settings.broker}: {exc} (is it running and reachable?)") from None
-    click.echo(f"ingested {sent} mentions into {settings.topics.raw}; {len(bad)} invalid "
-               f"{'record' if len(bad) == 1 else 'records'} sent to {settings.topics.dead_letter}", err=True)
+    bad.report()
+    if not sent:
+        found = (f"{bad.count} invalid {'record' if bad.count == 1 else 'records'} ({bad.reasons()}), sent to "
+                 f"{settings.topics.dead_letter}") if bad.count else "it has no record"
+        raise click.ClickException(f"no valid mention in {file}: {found}")
+    click.echo(f"ingested {sent} mentions into {settings.topics.raw}; {bad.count} invalid "
+               f"{'record' if bad.count == 1 else 'records'} sent to {settings.topics.dead_letter}"
+               + (f" ({bad.reasons()})" if bad.count else ""), err=True)
+
+
+class InvalidRecords:
+    """The file's invalid records: each a dead letter naming the file, the first few also on the terminal,
+    all of them counted by reason."""
+
+    SHOWN = 10
+
+    def __init__(self, file: Path, topic: str, now_ms: int, encode: Callable[[dict], bytes]) -> None:
+        self.file, self.topic, self.now_ms, self.encode = file, topic, now_ms, encode
+        self.source = str(file.resolve())  # the file wherever the command was typed, not the path as typed
+        self.by_reason: Counter[str] = Counter()
+
+    @property
+    def count(self) -> int:
+        return sum(self.by_reason.values())
+
+    def letter(self, result: ReadResult) -> tuple[bytes | None, bytes]:
+        from streams.models import DeadLetter
+
+        if self.count < self.SHOWN:
+            click.echo(f"{self.file}:{result.line}: {result.error}", err=True)
+        self.by_reason[result.error.reason] += 1
+        letter = DeadLetter(stage="ingest", reason=result.error.reason, error=str(result.error), topic=self.source,
+                            partition=0, offset=result.line, failed_at=self.now_ms, key=None, value=result.original)
+        return None, self.encode(letter.to_record())
+
+    def reasons(self) -> str:
+        return ", ".join(f"{reason} {count}" for reason, count in self.by_reason.most_common())
+
+    def report(self) -> None:
+        if self.count > self.SHOWN:
+            click.echo(f"... and {self.count - self.SHOWN} more invalid records, all in {self.topic}", err=True)
 
 
 def _refuse_a_single_document(file: Path) -> None:

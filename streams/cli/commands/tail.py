@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from streams.cli.options import build_settings, settings_options
+from streams.cli.options import broker_options, build_settings
 
 
 @click.command(name="tail")
 @click.argument("topic")
-@settings_options
+@broker_options
 @click.option("--from-end", is_flag=True, help="Only records produced from now on (default: from the beginning).")
 @click.option("--follow", "-f", is_flag=True, help="Keep waiting for new records until Ctrl-C.")
 @click.option("--max", "max_records", type=int, help="Stop after this many records.")
@@ -26,7 +26,7 @@ def command(topic: str, from_end: bool, follow: bool, max_records: int | None, i
     """
     from streams.app import build_codecs
     from streams.io.jsonl import write_jsonl
-    from streams.kafka.clients import make_consumer, poll_messages
+    from streams.kafka.clients import check_reachable, make_consumer, poll_messages
     from streams.serialization import DecodeError, topic_schema_names
 
     settings = build_settings(**flags)
@@ -38,9 +38,10 @@ def command(topic: str, from_end: bool, follow: bool, max_records: int | None, i
         known = ", ".join(topic_schema_names(settings.topics))
         raise click.BadParameter(f"{topic!r} is not a pipeline topic; known: {known}", param_hint="TOPIC")
     codec = getattr(build_codecs(settings), roles[topic])
+    check_reachable(settings.broker)
     try:
         consumer = make_consumer(settings.broker, [topic], from_beginning=not from_end)
-    except ValueError as exc:
+    except ValueError as exc:  # no such topic on the broker, or no answer from it
         raise click.ClickException(str(exc)) from None
     count = 0
     try:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from streams.cli.options import build_settings, settings_options
+
+if TYPE_CHECKING:
+    from streams.settings import TopicSettings
 
 
 @click.command(name="worker")
@@ -31,30 +35,54 @@ def command(**flags: object) -> None:
     import faust
 
     from streams.app import build_stages, create_app, topic_specs
+    from streams.app.health import WorkerHealth
     from streams.enrichment import BrandCatalog
     from streams.kafka.admin import ensure_topics
-    from streams.kafka.embedded import EmbeddedBroker
+    from streams.kafka.broker_watch import BrokerWatch
+    from streams.kafka.clients import check_reachable
+    from streams.kafka.embedded import EmbeddedBroker, is_embedded
     from streams.metrics import PipelineMetrics
 
     partitions = flags.pop("partitions")
     settings = build_settings(**flags)
-    if partitions:
-        settings.topics.partitions = partitions
+    if partitions is not None:
+        settings.topics = _with_partitions(settings.topics, partitions)
+    if settings.broker:
+        check_reachable(settings.broker)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    metrics = PipelineMetrics(BrandCatalog.from_yaml(settings.brands_file).ids, topics=settings.topics)
+    stages = build_stages(settings, metrics)
+    metrics.set_info(version("snowball-streams"), stages.classifier.name, stages.classifier.version)
+    health = WorkerHealth()
+    if settings.metrics_port:  # before any broker is started: a port in use stops the worker at once
+        metrics.serve(settings.metrics_port, settings.metrics_host, health)
     with contextlib.ExitStack() as stack:
         bootstrap = settings.broker
         if not bootstrap:
             broker = stack.enter_context(EmbeddedBroker())
             bootstrap = broker.bootstrap
             click.echo(f"no --broker given: embedded broker on {bootstrap} (in-memory, gone on exit)", err=True)
-        metrics = PipelineMetrics(BrandCatalog.from_yaml(settings.brands_file).ids, topics=settings.topics)
-        stages = build_stages(settings, metrics)
-        metrics.set_info(version("snowball-streams"), stages.classifier.name, stages.classifier.version)
-        if settings.metrics_port:
-            metrics.serve(settings.metrics_port, settings.metrics_host)
+            embedded = True
+        elif embedded := is_embedded(bootstrap):
+            logging.getLogger("snowball").info("the broker at %s is another worker's embedded broker: this worker "
+                                               "stops if it goes", bootstrap)
         created = ensure_topics(bootstrap, topic_specs(settings))
         if created:
             logging.getLogger("snowball").info("created topics: %s", ", ".join(sorted(created)))
-        app = create_app(settings, bootstrap, stages)
+        app = create_app(settings, bootstrap, stages, health)
+        BrokerWatch(bootstrap, embedded).install()  # the client modules and their loggers exist now
         worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True, redirect_stdouts=False)
         worker.execute_from_commandline()
+
+
+def _with_partitions(topics: TopicSettings, partitions: int) -> TopicSettings:
+    """``topics`` with the --partitions flag, validated as the environment variable is."""
+    from pydantic import ValidationError
+
+    from streams.cli.options import describe_errors
+    from streams.settings import TopicSettings
+
+    try:
+        return TopicSettings.model_validate({**topics.model_dump(), "partitions": partitions})
+    except ValidationError as exc:
+        raise click.ClickException(f"--partitions: {describe_errors(exc).removeprefix('partitions: ')}") from None
