@@ -41,7 +41,7 @@ class KafkaMentionLog:
     """One idempotent producer (order kept per partition, no duplicate on its internal retries) and a thread
     that serves its delivery callbacks, so every ``send`` awaits exactly its own records."""
 
-    def __init__(self, bootstrap: str, cursor_codec: Codec, cursor_topic: str = CURSOR_TOPIC,
+    def __init__(self, bootstrap: str, cursor_codec: Codec | None = None, cursor_topic: str = CURSOR_TOPIC,
                  delivery_timeout: float = 30.0) -> None:
         from streams.kafka.clients import make_producer
 
