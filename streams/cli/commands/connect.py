@@ -1,0 +1,79 @@
+"""snowball connect SOURCE: a long-running producer that streams a platform's mentions into mentions.raw."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from streams.cli.options import build_settings, settings_options
+
+
+def connector_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--metrics-port", default=0, show_default=True, type=click.IntRange(0, 65535),
+                        help="Serve Prometheus /metrics on this port (0: off).")(func)
+    func = click.option("--cursor-topic", default="snowball.connector-cursors", show_default=True,
+                        help="Compacted topic that keeps where each connector stands.")(func)
+    return settings_options(func)
+
+
+@click.group(name="connect")
+def command() -> None:
+    """Stream mentions from a platform into the raw topic, resuming where it stopped after a restart.
+
+    Each connector keeps its cursor in a compacted Kafka topic, produces with delivery confirmed
+    before moving it, backs off on errors and honours rate limits. Credentials come from
+    environment variables or files only. Setup per platform: docs/sources/.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)  # request lines carry query strings
+
+
+def _run(sources: list, flags: dict[str, Any], metrics_port: int, cursor_topic: str) -> None:
+    from streams.connectors.base import CredentialRejected, SourceConfigError
+    from streams.connectors.run import run_sources
+
+    settings = build_settings(**flags)
+    if not settings.broker:
+        raise click.UsageError("connect needs a broker: --broker HOST:PORT or SNOWBALL_BROKER")
+    try:
+        run_sources(sources, settings, metrics_port=metrics_port, cursor_topic=cursor_topic)
+    except (CredentialRejected, SourceConfigError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@command.command(name="mastodon")
+@click.option("--instance", required=True, help="Instance URL, e.g. https://mastodon.social")
+@click.option("--hashtag", "hashtags", multiple=True, help="Hashtag to follow (without #); repeat for several.")
+@click.option("--timeline", type=click.Choice(["public", "local"]), help="Follow the public or local timeline.")
+@click.option("--list", "list_ids", multiple=True, help="List id to follow (needs a token with read:lists).")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File holding the access token. [else env MASTODON_ACCESS_TOKEN; none needed for hashtags]")
+@click.option("--poll/--stream", "poll_only", default=False, show_default=True,
+              help="Poll the timeline instead of streaming (streaming falls back to polling by itself).")
+@click.option("--poll-interval", default=30.0, show_default=True, type=click.FloatRange(1), help="Seconds.")
+@click.option("--once", is_flag=True, help="Catch up from the cursor, then exit (for cron jobs and tries).")
+@connector_options
+def mastodon(instance: str, hashtags: tuple[str, ...], timeline: str | None, list_ids: tuple[str, ...],
+             token_file: Path | None, poll_only: bool, poll_interval: float, once: bool, metrics_port: int,
+             cursor_topic: str, **flags: Any) -> None:
+    """Hashtags, the public/local timeline or lists of a Mastodon instance (docs/sources/mastodon.md)."""
+    from streams.connectors.mastodon import MastodonSource, Timeline
+    from streams.connectors.run import read_secret
+
+    timelines = [Timeline("tag", h.lstrip("#")) for h in hashtags] + [Timeline("list", i) for i in list_ids]
+    if timeline:
+        timelines.append(Timeline(timeline))
+    if not timelines:
+        raise click.UsageError("say what to follow: --hashtag TAG, --timeline public|local or --list ID")
+    token = read_secret("MASTODON_ACCESS_TOKEN", token_file, dict(os.environ))
+    if list_ids and not token:
+        raise click.UsageError("a list needs a token: set MASTODON_ACCESS_TOKEN or --token-file")
+    sources = [MastodonSource(instance, t, token=token, stream=not poll_only, poll_interval=poll_interval,
+                              once=once) for t in timelines]
+    _run(sources, flags, metrics_port, cursor_topic)
