@@ -77,3 +77,19 @@ def mastodon(instance: str, hashtags: tuple[str, ...], timeline: str | None, lis
     sources = [MastodonSource(instance, t, token=token, stream=not poll_only, poll_interval=poll_interval,
                               once=once) for t in timelines]
     _run(sources, flags, metrics_port, cursor_topic)
+
+
+@command.command(name="rss")
+@click.option("--feed", "feeds", multiple=True, required=True, help="Feed URL (RSS or Atom); repeat for several.")
+@click.option("--kind", type=click.Choice(["news", "blog", "review", "forum"]), default="news", show_default=True,
+              help="What the feeds are: the mentions' source.")
+@click.option("--poll-interval", default=300.0, show_default=True, type=click.FloatRange(10), help="Seconds.")
+@click.option("--once", is_flag=True, help="Read each feed once, then exit (for cron jobs and tries).")
+@connector_options
+def rss(feeds: tuple[str, ...], kind: str, poll_interval: float, once: bool, metrics_port: int, cursor_topic: str,
+        **flags: Any) -> None:
+    """RSS and Atom feeds of press, blogs and review sites (docs/sources/rss.md)."""
+    from streams.connectors.rss import FeedSource
+
+    sources = [FeedSource(url, kind=kind, poll_interval=poll_interval, once=once) for url in feeds]
+    _run(sources, flags, metrics_port, cursor_topic)
