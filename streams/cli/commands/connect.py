@@ -93,3 +93,18 @@ def rss(feeds: tuple[str, ...], kind: str, poll_interval: float, once: bool, met
 
     sources = [FeedSource(url, kind=kind, poll_interval=poll_interval, once=once) for url in feeds]
     _run(sources, flags, metrics_port, cursor_topic)
+
+
+@command.command(name="bluesky")
+@click.option("--jetstream", default="wss://jetstream2.us-east.bsky.network/subscribe", show_default=True,
+              help="Jetstream endpoint (any public instance, or your own).")
+@connector_options
+def bluesky(jetstream: str, metrics_port: int, cursor_topic: str, **flags: Any) -> None:
+    """Posts of the Bluesky firehose that name a brand of the brands file (docs/sources/bluesky.md)."""
+    from streams.connectors.bluesky import JetstreamSource
+    from streams.connectors.brand_terms import BrandTerms
+    from streams.enrichment import BrandCatalog
+
+    settings = build_settings(**flags)
+    pattern = BrandTerms.from_catalog(BrandCatalog.from_yaml(settings.brands_file)).pattern()
+    _run([JetstreamSource(pattern, jetstream)], flags, metrics_port, cursor_topic)
