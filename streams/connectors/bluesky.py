@@ -8,7 +8,6 @@ runner skips what it produced already). No account is needed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -17,7 +16,7 @@ from collections.abc import AsyncIterator
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
-from streams.connectors.base import Batch, Item, SourceConfigError, TransientError
+from streams.connectors.base import Batch, Item, SourceConfigError, TransientError, digest_id
 from streams.connectors.http import retry_after_seconds
 from streams.models import InvalidMention
 from streams.sources.bluesky import POST, post_uri
@@ -71,8 +70,8 @@ class JetstreamSource:
             event = json.loads(message)
         except ValueError:
             original = message if isinstance(message, bytes) else message.encode("utf-8", "surrogatepass")
-            digest = "sha256:" + hashlib.sha256(original).hexdigest()[:32]
-            return Item(digest, None, original, InvalidMention("not_json", "a Jetstream message is not JSON")), None
+            error = InvalidMention("not_json", "a Jetstream message is not JSON")
+            return Item(digest_id(original), None, original, error), None
         if not isinstance(event, dict):
             return None, None
         time_us = event.get("time_us") if isinstance(event.get("time_us"), int) else None

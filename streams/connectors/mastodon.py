@@ -11,7 +11,6 @@ No token is needed for public hashtags; a list needs one with the ``read:lists``
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -21,7 +20,7 @@ from typing import Any
 import httpx
 from httpx_sse import SSEError, aconnect_sse
 
-from streams.connectors.base import Batch, Item, SourceConfigError, TransientError
+from streams.connectors.base import Batch, Item, SourceConfigError, TransientError, digest_id
 from streams.connectors.http import PlatformHttp
 from streams.models import InvalidMention
 
@@ -195,7 +194,7 @@ def _item(status: Any) -> Item:
     if isinstance(status, dict) and isinstance(status.get("id"), str) and status["id"]:
         return Item(status["id"], status)
     original = json.dumps(status, default=str).encode()
-    return Item(_digest(original), status, original, InvalidMention("missing_field", "a status without an id"))
+    return Item(digest_id(original), status, original, InvalidMention("missing_field", "a status without an id"))
 
 
 def _stream_item(data: str) -> Item:
@@ -203,9 +202,6 @@ def _stream_item(data: str) -> Item:
         status = json.loads(data)
     except ValueError:
         original = data.encode("utf-8", "surrogatepass")
-        return Item(_digest(original), None, original, InvalidMention("not_json", "a streamed status is not JSON"))
+        return Item(digest_id(original), None, original, InvalidMention("not_json", "a streamed status is not JSON"))
     return _item(status)
 
-
-def _digest(original: bytes) -> str:
-    return "sha256:" + hashlib.sha256(original).hexdigest()[:32]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import calendar
-import hashlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -21,7 +20,7 @@ from typing import Any
 import feedparser
 import httpx
 
-from streams.connectors.base import Batch, Item, TransientError
+from streams.connectors.base import Batch, Item, TransientError, digest_id
 from streams.connectors.http import PlatformHttp
 from streams.models import InvalidMention
 
@@ -97,5 +96,4 @@ class FeedSource:
 
 def _without_id(payload: dict[str, Any]) -> Item:
     original = json.dumps(payload, sort_keys=True, default=str).encode()
-    digest = "sha256:" + hashlib.sha256(original).hexdigest()[:32]
-    return Item(digest, payload, original, InvalidMention("missing_field", "an entry with no id nor link"))
+    return Item(digest_id(original), payload, original, InvalidMention("missing_field", "an entry with no id nor link"))

@@ -108,3 +108,28 @@ def bluesky(jetstream: str, metrics_port: int, cursor_topic: str, **flags: Any) 
     settings = build_settings(**flags)
     pattern = BrandTerms.from_catalog(BrandCatalog.from_yaml(settings.brands_file)).pattern()
     _run([JetstreamSource(pattern, jetstream)], flags, metrics_port, cursor_topic)
+
+
+@command.command(name="twitter")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File holding the app's bearer token. [else env X_BEARER_TOKEN]")
+@click.option("--api", default="https://api.x.com", show_default=True, help="API base URL.")
+@click.option("--backfill-minutes", default=0, show_default=True, type=click.IntRange(0, 5),
+              help="After a drop, ask for up to this many minutes missed (Pro access and above).")
+@click.option("--max-rule-length", default=512, show_default=True, type=click.IntRange(64, 4096),
+              help="512 with Basic access, 1024 with Pro.")
+@connector_options
+def twitter(token_file: Path | None, api: str, backfill_minutes: int, max_rule_length: int, metrics_port: int,
+            cursor_topic: str, **flags: Any) -> None:
+    """X API v2 filtered stream, rules from the brands file tagged with brand ids (docs/sources/twitter.md)."""
+    from streams.connectors.run import read_secret
+    from streams.connectors.twitter import FilteredStreamSource, stream_rules
+    from streams.enrichment import BrandCatalog
+
+    token = read_secret("X_BEARER_TOKEN", token_file, dict(os.environ))
+    if not token:
+        raise click.UsageError("the filtered stream needs the app's bearer token: set X_BEARER_TOKEN or --token-file")
+    settings = build_settings(**flags)
+    rules = stream_rules(BrandCatalog.from_yaml(settings.brands_file).own_names(), max_rule_length)
+    _run([FilteredStreamSource(token, rules, api=api, backfill_minutes=backfill_minutes)], flags, metrics_port,
+         cursor_topic)
