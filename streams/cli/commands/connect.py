@@ -133,3 +133,37 @@ def twitter(token_file: Path | None, api: str, backfill_minutes: int, max_rule_l
     rules = stream_rules(BrandCatalog.from_yaml(settings.brands_file).own_names(), max_rule_length)
     _run([FilteredStreamSource(token, rules, api=api, backfill_minutes=backfill_minutes)], flags, metrics_port,
          cursor_topic)
+
+
+@command.command(name="reddit")
+@click.option("--subreddit", "subreddits", multiple=True, help="Subreddit (without r/): its new comments and posts.")
+@click.option("--search", "searches", multiple=True, help="Search query: its new posts; repeat for several.")
+@click.option("--credentials-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="KEY=VALUE lines: REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET[, REDDIT_USERNAME, REDDIT_PASSWORD]. "
+                   "[else the environment variables of those names]")
+@click.option("--poll-interval", default=60.0, show_default=True, type=click.FloatRange(5), help="Seconds.")
+@click.option("--once", is_flag=True, help="Poll each listing once, then exit.")
+@connector_options
+def reddit(subreddits: tuple[str, ...], searches: tuple[str, ...], credentials_file: Path | None,
+           poll_interval: float, once: bool, metrics_port: int, cursor_topic: str, **flags: Any) -> None:
+    """New comments and posts of subreddits and searches, via Reddit's OAuth API (docs/sources/reddit.md)."""
+    from streams.connectors.reddit import Credentials, Listing, RedditSource
+
+    values = dict(os.environ)
+    if credentials_file is not None:
+        for line in credentials_file.read_text(encoding="utf-8").splitlines():
+            key, sep, value = line.partition("=")
+            if sep and not key.strip().startswith("#"):
+                values[key.strip()] = value.strip()
+    if not values.get("REDDIT_CLIENT_ID") or not values.get("REDDIT_CLIENT_SECRET"):
+        raise click.UsageError("Reddit needs an app: set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET "
+                               "(or --credentials-file)")
+    listings = [Listing.subreddit_comments(s.removeprefix("r/")) for s in subreddits]
+    listings += [Listing.subreddit_posts(s.removeprefix("r/")) for s in subreddits]
+    listings += [Listing.search(q) for q in searches]
+    if not listings:
+        raise click.UsageError("say what to follow: --subreddit NAME or --search QUERY")
+    credentials = Credentials(values["REDDIT_CLIENT_ID"], values["REDDIT_CLIENT_SECRET"],
+                              values.get("REDDIT_USERNAME") or None, values.get("REDDIT_PASSWORD") or None)
+    _run([RedditSource(credentials, listings, poll_interval=poll_interval, once=once)], flags, metrics_port,
+         cursor_topic)
