@@ -29,6 +29,7 @@ POSITION_EVERY_SECONDS = 5.0
 class JetstreamSource:
     source = "bluesky"
     adapter = "bluesky"
+    seen_capacity = 500  # replays after a reconnect cover a few seconds of matched posts
 
     def __init__(self, pattern: re.Pattern[str], url: str = DEFAULT_JETSTREAM, *, name: str = "brands",
                  clock=time.monotonic) -> None:

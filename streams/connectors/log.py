@@ -175,9 +175,10 @@ class MemoryMentionLog:
     acknowledgement and the cursor), ``drop_next_send`` before writing (a broker that is down).
     """
 
-    def __init__(self, clock=time.time) -> None:
+    def __init__(self, clock=time.time, cursor_codec: Codec | None = None) -> None:
         self.records: list[tuple[int, Record]] = []
         self.cursors: dict[str, Cursor] = {}
+        self.cursor_codec = cursor_codec  # to count the cost of encoding cursors (benchmarks)
         self.clock = clock
         self.fail_next_send: Exception | None = None
         self.drop_next_send: Exception | None = None
@@ -196,10 +197,14 @@ class MemoryMentionLog:
             raise error
 
     async def save_cursor(self, cursor: Cursor, *, wait: bool) -> None:
-        self.cursors[cursor.connector] = cursor
+        record = cursor.to_record()  # a snapshot, as the broker would keep it
+        if self.cursor_codec is not None:
+            self.cursor_codec.encode(record)
+        self.cursors[cursor.connector] = Cursor.from_record(record)
 
     async def load_cursor(self, connector: str) -> Cursor | None:
-        return self.cursors.get(connector)
+        saved = self.cursors.get(connector)
+        return None if saved is None else Cursor.from_record(saved.to_record())
 
     async def keys_since(self, topics: Sequence[str], since_ms: int, wanted: set[str]) -> set[str]:
         return {key.decode() for at, (topic, key, _v) in self.records

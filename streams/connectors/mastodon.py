@@ -68,6 +68,7 @@ def newest(a: str | None, b: str | None) -> str | None:
 class MastodonSource:
     source = "mastodon"
     adapter = "mastodon"
+    seen_capacity = 200  # ids grow: only a catch-up page's overlap (40) and a stream's replay need remembering
 
     def __init__(self, instance: str, timeline: Timeline, *, token: str | None = None, stream: bool = True,
                  poll_interval: float = 30.0, once: bool = False, client: httpx.AsyncClient | None = None) -> None:

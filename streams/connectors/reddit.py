@@ -66,6 +66,7 @@ def id_value(fullname: str) -> int:
 class RedditSource:
     source = "reddit"
     adapter = "reddit"
+    seen_capacity = 500  # ids grow: a page (100) per listing overlaps the last one
 
     def __init__(self, credentials: Credentials, listings: list[Listing], *, name: str = "listings",
                  poll_interval: float = 60.0, once: bool = False, auth_url: str = AUTH_URL, api_url: str = API_URL,

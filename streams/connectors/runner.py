@@ -22,7 +22,7 @@ from typing import Any
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 
 from streams.connectors.base import Batch, Item, Source, TransientError
-from streams.connectors.cursor import Cursor
+from streams.connectors.cursor import MAX_SEEN_IDS, Cursor
 from streams.connectors.log import MentionLog, Record
 from streams.connectors.metrics import ConnectorMetrics
 from streams.kafka.clients import DeliveryFailed
@@ -34,6 +34,11 @@ from streams.sources import ADAPTERS
 
 log = logging.getLogger(__name__)
 
+COMMIT_DELAY_SECONDS = 1.0
+MAX_BATCH_ITEMS = 500
+QUEUE_BATCHES = 1000
+SUMMARY_EVERY_SECONDS = 60.0
+_END = object()  # the source ended (a one-shot poll)
 # Room for clock skew between this host and the broker when looking for a pending batch after a crash.
 RECOVERY_MARGIN_MS = 60_000
 
@@ -62,9 +67,12 @@ class ConnectorRunner:
         self.wall_clock = wall_clock
         self.sleep = sleep
         self.adapter = ADAPTERS[source.adapter]
-        self.cursor = Cursor(source.connector_id)
+        self.capacity = getattr(source, "seen_capacity", MAX_SEEN_IDS)
+        self.cursor = Cursor(source.connector_id, capacity=self.capacity)
         self._loaded = False
         self._failures = 0
+        self._commit_due: asyncio.TimerHandle | None = None
+        self._summary, self._summary_at = [0, 0], time.monotonic()
 
     async def run(self) -> None:
         """Until the source ends (a one-shot poll) or stops with a fatal error; reconnects on transient ones."""
@@ -75,18 +83,55 @@ class ConnectorRunner:
                 with attempt:
                     await self._session()
         finally:
+            self._log_summary()
+            await self._write_commit()
             await self.log.close()
 
     async def _session(self) -> None:
+        """Read the source in a task of its own while batches are produced: what arrives during a produce is
+        merged into the next batch (up to ``MAX_BATCH_ITEMS``), so a busy stream pays the cursor and the
+        broker round trip once per batch, not once per item."""
         await self._recover()
-        async for batch in self.source.batches(self.cursor.position):
-            await self.handle(batch)
-            self._failures = 0
+        queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_BATCHES)
+        reader = asyncio.create_task(self._read(queue))
+        try:
+            while True:
+                batches, ending = [await queue.get()], None
+                if batches[0] is _END or isinstance(batches[0], BaseException):
+                    batches, ending = [], batches[0]
+                count = sum(len(b.items) for b in batches)
+                while batches and count < MAX_BATCH_ITEMS and not queue.empty():
+                    following = queue.get_nowait()
+                    if following is _END or isinstance(following, BaseException):
+                        ending = following
+                        break
+                    batches.append(following)
+                    count += len(following.items)
+                if batches:
+                    position = next((b.position for b in reversed(batches) if b.position is not None), None)
+                    await self.handle(Batch([i for b in batches for i in b.items], position))
+                    self._failures = 0
+                if ending is _END:
+                    return
+                if ending is not None:
+                    raise ending
+        finally:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
+
+    async def _read(self, queue: asyncio.Queue) -> None:
+        try:
+            async for batch in self.source.batches(self.cursor.position):
+                await queue.put(batch)
+            await queue.put(_END)
+        except Exception as exc:  # handed to the session, which raises it where the retry policy sees it
+            await queue.put(exc)
 
     async def _recover(self) -> None:
         """Load the cursor once; settle a batch left pending by a crash or a failed delivery."""
         if not self._loaded:
             self.cursor = await self.log.load_cursor(self.source.connector_id) or self.cursor
+            self.cursor.capacity = self.capacity
             self._loaded = True
         if not self.cursor.pending_ids:
             return
@@ -102,13 +147,13 @@ class ConnectorRunner:
         self.metrics.fetched(len(batch.items))
         fresh: dict[str, Item] = {}
         for item in batch.items:
-            if not self.cursor.seen(item.id) and item.id not in fresh:
+            if item.id not in self.cursor.seen and item.id not in fresh:
                 fresh[item.id] = item
         self.metrics.skipped(len(batch.items) - len(fresh))
         if not fresh:
             if batch.position is not None and batch.position != self.cursor.position:
-                self.cursor = self.cursor.begin((), batch.position, now_ms).commit(now_ms)
-                await self.log.save_cursor(self.cursor, wait=False)
+                self.cursor.begin((), batch.position, now_ms).commit(now_ms)
+                self._commit_soon()
             return
         records: list[Record] = []
         produced = 0
@@ -118,14 +163,40 @@ class ConnectorRunner:
             records += mentions
             if letter is not None:
                 records.append(letter)
-        self.cursor = self.cursor.begin(fresh, batch.position, now_ms)
+        # This write also commits the previous batch (its ids are in seen, the position moved past it).
+        self.cursor.begin(fresh, batch.position, now_ms)
         await self.log.save_cursor(self.cursor, wait=True)
         await self.log.send(records)
-        self.cursor = self.cursor.commit(self._now_ms())
-        await self.log.save_cursor(self.cursor, wait=False)
+        self.cursor.commit(self._now_ms())
+        self._commit_soon()
         self.metrics.produced(produced)
-        log.info("%s: %d mentions produced, %d dead-lettered", self.source.connector_id, produced,
-                 len(records) - produced)
+        self._summary[0] += produced
+        self._summary[1] += len(records) - produced
+        log.debug("%s: %d mentions produced, %d dead-lettered", self.source.connector_id, produced,
+                  len(records) - produced)
+        if time.monotonic() - self._summary_at > SUMMARY_EVERY_SECONDS:
+            self._log_summary()
+
+    def _log_summary(self) -> None:
+        """Counts at INFO once a minute (never a post's text), not a line per item of a busy stream."""
+        if self._summary != [0, 0]:
+            log.info("%s: %d mentions produced, %d dead-lettered since the last report", self.source.connector_id,
+                     *self._summary)
+        self._summary, self._summary_at = [0, 0], time.monotonic()
+
+    def _commit_soon(self) -> None:
+        """Write the committed cursor if no batch follows within a second: on a busy stream the next batch's
+        write carries it, which halves the cursor writes; a restart in between only rechecks one batch."""
+        if self._commit_due is None:
+            self._commit_due = asyncio.get_running_loop().call_later(
+                COMMIT_DELAY_SECONDS, lambda: asyncio.ensure_future(self._write_commit()))
+
+    async def _write_commit(self) -> None:
+        if self._commit_due is not None:
+            self._commit_due.cancel()
+            self._commit_due = None
+            if not self.cursor.pending_ids:
+                await self.log.save_cursor(self.cursor, wait=False)
 
     def _map(self, item: Item, now_ms: int) -> tuple[list[Record], Record | None]:
         """The item's mentions, or its dead letter: a malformed item yields no mention at all."""

@@ -78,7 +78,7 @@ async def test_a_crash_after_the_broker_acknowledged_but_before_the_cursor_moved
     mention_log.fail_next_send = KeyboardInterrupt()  # the process dies right after the acknowledgement
     with pytest.raises(KeyboardInterrupt):
         await make_runner(ScriptedSource([items(1, 2), items(3)]), mention_log).run()
-    assert mention_log.cursors["mastodon:tag:acme@test"].pending_ids == ("101", "102")
+    assert {"101", "102"} <= set(mention_log.cursors["mastodon:tag:acme@test"].pending_ids)
     source = ScriptedSource([items(1, 2), items(3)])
     await make_runner(source, mention_log).run()
     assert source.asked_from == [None]  # the pending batch is fetched again...
