@@ -74,8 +74,8 @@ class FakeJetstream:
                 return
 
     @contextmanager
-    def serving(self) -> Iterator[str]:
-        port = free_port()
+    def serving(self, port: int | None = None) -> Iterator[str]:
+        port = port or free_port()
         ready = threading.Event()
         stop: list = []
 

@@ -112,21 +112,3 @@ class FakeMastodon:
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
-
-def main() -> None:  # pragma: no cover - by hand: python -m tests.connectors.fake_mastodon --port 8081
-    """A local instance to try `snowball connect mastodon` against: three statuses, then one more a second."""
-    import argparse
-
-    import uvicorn
-
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--port", type=int, default=8081)
-    args = parser.parse_args()
-    fake = FakeMastodon([status(n) for n in (1, 2, 3)])
-    fake.streams = [[("update", status(n)) for n in range(4, 1000)]]
-    fake.pace = 1.0
-    uvicorn.run(fake.app, host="127.0.0.1", port=args.port, log_level="warning")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -34,11 +34,12 @@ class FakeReddit:
     def __init__(self, client_id: str = "app-id", secret: str = "app-secret") -> None:
         self.basic = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
         self.comments: list[dict] = []
+        self.posts: list[dict] = [RECORDED[0]["data"]["children"][0]]  # /r/NAME/new: submissions (t3)
         self.tokens_issued = 0
         self.expire_token = False
         self.rate_limited = 0
         self.app = Starlette(routes=[Route("/api/v1/access_token", self.token, methods=["POST"]),
-                                     Route("/r/{sub}/comments", self.listing)])
+                                     Route("/r/{sub}/comments", self.listing), Route("/r/{sub}/new", self.listing)])
 
     async def token(self, request: Request) -> Response:
         if request.headers.get("authorization") != self.basic:
@@ -61,7 +62,8 @@ class FakeReddit:
                                 headers={"x-ratelimit-used": "100", "x-ratelimit-remaining": "0.0",
                                          "x-ratelimit-reset": "1"})
         limit = int(request.query_params.get("limit", 25))
-        page = list(reversed(self.comments))[:limit]
+        things = self.comments if request.url.path.endswith("/comments") else self.posts
+        page = list(reversed(things))[:limit]
         return JSONResponse({"kind": "Listing", "data": {"after": None, "dist": len(page), "modhash": "",
                                                          "children": page, "before": None}},
                             headers={"x-ratelimit-used": "3", "x-ratelimit-remaining": "97.0",

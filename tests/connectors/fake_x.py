@@ -34,6 +34,7 @@ class FakeX:
         self.rate_limited = 0
         self.stream_params: list[dict] = []
         self.closing = False
+        self.pace = 0.01  # seconds between streamed lines
         self.app = Starlette(routes=[
             Route("/2/tweets/search/stream/rules", self.get_rules, methods=["GET"]),
             Route("/2/tweets/search/stream/rules", self.change_rules, methods=["POST"]),
@@ -95,6 +96,6 @@ class FakeX:
                 else:
                     self.sent.append(step)
                     yield (json.dumps(step) + "\r\n").encode()
-                await asyncio.sleep(0.01)
+                await asyncio.sleep(self.pace)
 
         return StreamingResponse(lines(), media_type="application/json")

@@ -143,9 +143,12 @@ def twitter(token_file: Path | None, api: str, backfill_minutes: int, max_rule_l
                    "[else the environment variables of those names]")
 @click.option("--poll-interval", default=60.0, show_default=True, type=click.FloatRange(5), help="Seconds.")
 @click.option("--once", is_flag=True, help="Poll each listing once, then exit.")
+@click.option("--auth-url", default="https://www.reddit.com/api/v1/access_token", show_default=True)
+@click.option("--api-url", default="https://oauth.reddit.com", show_default=True)
 @connector_options
 def reddit(subreddits: tuple[str, ...], searches: tuple[str, ...], credentials_file: Path | None,
-           poll_interval: float, once: bool, metrics_port: int, cursor_topic: str, **flags: Any) -> None:
+           poll_interval: float, once: bool, auth_url: str, api_url: str, metrics_port: int, cursor_topic: str,
+           **flags: Any) -> None:
     """New comments and posts of subreddits and searches, via Reddit's OAuth API (docs/sources/reddit.md)."""
     from streams.connectors.reddit import Credentials, Listing, RedditSource
 
@@ -165,5 +168,5 @@ def reddit(subreddits: tuple[str, ...], searches: tuple[str, ...], credentials_f
         raise click.UsageError("say what to follow: --subreddit NAME or --search QUERY")
     credentials = Credentials(values["REDDIT_CLIENT_ID"], values["REDDIT_CLIENT_SECRET"],
                               values.get("REDDIT_USERNAME") or None, values.get("REDDIT_PASSWORD") or None)
-    _run([RedditSource(credentials, listings, poll_interval=poll_interval, once=once)], flags, metrics_port,
-         cursor_topic)
+    _run([RedditSource(credentials, listings, poll_interval=poll_interval, once=once, auth_url=auth_url,
+                       api_url=api_url)], flags, metrics_port, cursor_topic)
