@@ -154,9 +154,12 @@ class KafkaMentionLog:
             consumer.close()
 
     async def close(self) -> None:
+        if self._producer is None:
+            return
         await asyncio.to_thread(self._producer.flush, self.delivery_timeout)
         self._stop.set()
-        self._poller.join(timeout=1)
+        await asyncio.to_thread(self._poller.join, 1)
+        self._producer = None  # the last reference: librdkafka closes its connections now, not at exit
 
 
 def _settle(future: asyncio.Future, error: str | None) -> None:

@@ -35,6 +35,22 @@ def make_runner(source: Source, mention_log: MemoryMentionLog | None = None, sle
                            sleep=sleeps or Sleeps())
 
 
+async def run_until(runner: ConnectorRunner, condition, timeout: float = 10.0) -> None:
+    """Run a connector until ``condition()`` holds, then stop it as SIGTERM would (cancel)."""
+    import asyncio
+
+    task = asyncio.create_task(runner.run())
+    try:
+        async with asyncio.timeout(timeout):
+            while not condition():
+                if task.done():
+                    task.result()
+                await asyncio.sleep(0.02)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
 def produced_ids(mention_log: MemoryMentionLog) -> list[str]:
     return [CODECS.raw.decode(v)["id"] for v in mention_log.values(SETTINGS.topics.raw)]
 

@@ -10,26 +10,13 @@ from streams.connectors.log import MemoryMentionLog
 from streams.enrichment import BrandCatalog
 from streams.settings import Settings
 from tests.connectors.fake_jetstream import FakeJetstream, like, post
-from tests.connectors.support import CODECS, NOW, SETTINGS, Sleeps, dead_letters, make_runner, produced_ids
+from tests.connectors.support import CODECS, NOW, SETTINGS, Sleeps, dead_letters, make_runner, produced_ids, run_until
 
 PATTERN = BrandTerms.from_catalog(BrandCatalog.from_yaml(Settings().brands_file)).pattern()
 
 
 def uri(n: int) -> str:
     return f"at://did:plc:user{n % 7}/app.bsky.feed.post/3k{n:011d}"
-
-
-async def run_until(runner, condition, timeout: float = 10.0) -> None:
-    task = asyncio.create_task(runner.run())
-    try:
-        async with asyncio.timeout(timeout):
-            while not condition():
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.02)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 async def test_brand_posts_are_produced_and_a_drop_or_restart_replays_from_the_cursor_without_duplicates():

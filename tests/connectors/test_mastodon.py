@@ -10,25 +10,12 @@ from streams.connectors.base import CredentialRejected
 from streams.connectors.log import MemoryMentionLog
 from streams.connectors.mastodon import MastodonSource, Timeline
 from tests.connectors.fake_mastodon import FakeMastodon, status
-from tests.connectors.support import NOW, Sleeps, dead_letters, make_runner, metric, produced_ids
+from tests.connectors.support import NOW, Sleeps, dead_letters, make_runner, metric, produced_ids, run_until
 from tests.webhook.support import serving
 
 
 def ids(*numbers: int) -> list[str]:
     return [status(n)["id"] for n in numbers]
-
-
-async def run_until(runner, condition, timeout: float = 10.0) -> None:
-    task = asyncio.create_task(runner.run())
-    try:
-        async with asyncio.timeout(timeout):
-            while not condition():
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.02)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 @pytest.fixture

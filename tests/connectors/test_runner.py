@@ -13,6 +13,10 @@ from streams.models import InvalidMention
 from tests.connectors.support import NOW, Sleeps, dead_letters, make_runner, metric, produced_ids
 
 
+class ProcessKilled(Exception):
+    """Stands for kill -9: nothing after it runs in the connector's code path."""
+
+
 def status(n: int, text: str = "Acme fibre down again") -> dict:
     return {"id": str(100 + n), "created_at": "2026-03-02T10:05:09.000Z", "content": f"<p>{text} {n}</p>",
             "account": {"id": "9", "acct": "jdoe", "followers_count": 3}, "url": f"https://m.example/@jdoe/{n}"}
@@ -75,8 +79,8 @@ async def test_a_restart_resumes_from_the_cursor_and_skips_items_the_platform_se
 
 async def test_a_crash_after_the_broker_acknowledged_but_before_the_cursor_moved_produces_nothing_twice():
     mention_log = MemoryMentionLog(clock=lambda: NOW)
-    mention_log.fail_next_send = KeyboardInterrupt()  # the process dies right after the acknowledgement
-    with pytest.raises(KeyboardInterrupt):
+    mention_log.fail_next_send = ProcessKilled()  # the process dies right after the acknowledgement
+    with pytest.raises(ProcessKilled):
         await make_runner(ScriptedSource([items(1, 2), items(3)]), mention_log).run()
     assert {"101", "102"} <= set(mention_log.cursors["mastodon:tag:acme@test"].pending_ids)
     source = ScriptedSource([items(1, 2), items(3)])

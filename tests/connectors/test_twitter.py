@@ -12,8 +12,7 @@ from streams.connectors.twitter import FilteredStreamSource, stream_rules
 from streams.enrichment import BrandCatalog
 from streams.settings import Settings
 from tests.connectors.fake_x import FakeX, tweet_event
-from tests.connectors.support import CODECS, NOW, SETTINGS, Sleeps, dead_letters, make_runner, produced_ids
-from tests.connectors.test_bluesky import run_until
+from tests.connectors.support import CODECS, NOW, SETTINGS, Sleeps, dead_letters, make_runner, produced_ids, run_until
 from tests.webhook.support import serving
 
 CATALOG = BrandCatalog.from_yaml(Settings().brands_file)
