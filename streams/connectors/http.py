@@ -70,11 +70,17 @@ class PlatformHttp:
         self._resume_at = 0.0
 
     async def get(self, url: str, **kwargs: object) -> httpx.Response:
+        return await self.request("GET", url, **kwargs)
+
+    async def post(self, url: str, **kwargs: object) -> httpx.Response:
+        return await self.request("POST", url, **kwargs)
+
+    async def request(self, method: str, url: str, **kwargs: object) -> httpx.Response:
         wait = self._resume_at - self.clock()
         if wait > 0:
             await self.sleep(wait)
         try:
-            response = await self.client.get(url, **kwargs)
+            response = await self.client.request(method, url, **kwargs)
         except httpx.TimeoutException as exc:
             raise TransientError("timeout", f"{self.source}: {type(exc).__name__} on {_where(url)}") from None
         except httpx.TransportError as exc:

@@ -220,8 +220,8 @@ class ConnectorRunner:
         self._failures += 1
         error = state.outcome.exception() if state.outcome else None
         retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            return max(0.0, min(float(retry_after), self.backoff.max_retry_after_seconds))
+        if retry_after is not None:  # at least the initial backoff: "Retry-After: 0" on repeat is no invitation
+            return max(self.backoff.initial_seconds, min(float(retry_after), self.backoff.max_retry_after_seconds))
         ceiling = min(self.backoff.max_seconds, self.backoff.initial_seconds * 2 ** (self._failures - 1))
         return random.uniform(ceiling / 2, ceiling)  # jitter: many connectors do not reconnect in step
 

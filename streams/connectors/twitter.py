@@ -84,10 +84,9 @@ class FilteredStreamSource:
         present = {(r.get("value"), r.get("tag")) for r in existing}
         missing = [r for r in self.rules if (r["value"], r["tag"]) not in present]
         if stale:
-            self.http.check(await self.client.post(url, json={"delete": {"ids": stale}}))
+            await self.http.post(url, json={"delete": {"ids": stale}})
         if missing:
-            response = await self.client.post(url, json={"add": missing})
-            self.http.check(response)
+            response = await self.http.post(url, json={"add": missing})
             errors = response.json().get("errors") or []
             if errors:
                 log.warning("%s: X refused %d rules: %s", self.connector_id, len(errors),
