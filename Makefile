@@ -36,6 +36,7 @@ bench: install
 	$(PY) benchmarks/detection.py
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/sources.py
 
 # Not part of `make test`: the restart, kill -9 and failover tests RUNS times with the other core busy.
 RUNS ?= 5

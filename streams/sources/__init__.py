@@ -14,7 +14,7 @@ from typing import Any
 
 from streams.models import RawMention
 from streams.models.parse import DEFAULT_LIMITS, MentionLimits, parse_raw_mention
-from streams.sources import mastodon, reddit, twitter_v2
+from streams.sources import bluesky, mastodon, reddit, rss, twitter_v2
 
 Record = dict[str, Any]
 
@@ -35,6 +35,8 @@ ADAPTERS: dict[str, Adapter] = {
     "twitter-v2": Adapter("twitter-v2", twitter_v2.records, "X/Twitter API v2 response: data + includes.users"),
     "mastodon": Adapter("mastodon", mastodon.records, "Mastodon status, list of statuses or streaming event"),
     "reddit": Adapter("reddit", reddit.records, "Reddit listing, thing or list of listings (comments, posts)"),
+    "bluesky": Adapter("bluesky", bluesky.records, "Bluesky Jetstream event (a post commit; others give none)"),
+    "rss": Adapter("rss", rss.records, "One RSS/Atom entry as the RSS connector keeps it (docs/sources/rss.md)"),
 }
 
 __all__ = ["ADAPTERS", "Adapter", "Record"]

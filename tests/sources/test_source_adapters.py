@@ -21,7 +21,7 @@ def load(name: str):
 
 
 def test_every_format_is_offered():
-    assert set(ADAPTERS) == {"twitter-v2", "mastodon", "reddit"}
+    assert set(ADAPTERS) == {"twitter-v2", "mastodon", "reddit", "bluesky", "rss"}
 
 
 def test_twitter_search_response_maps_replies_retweets_and_quotes():
