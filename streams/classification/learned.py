@@ -55,11 +55,17 @@ class RuleFeatures(TransformerMixin, BaseEstimator):
         return np.asarray(rows, dtype=np.float64)
 
 
-def build_pipeline(seed: int = 0) -> Pipeline:
+SMALL = 100
+
+
+def build_pipeline(seed: int = 0, rows: int | None = None) -> Pipeline:
+    """``rows``: how many texts it will be fitted on, when known; below SMALL a term seen once is kept, or a few
+    dozen labels (``snowball label``'s first fits, and their cross-validation folds) could leave no term at all."""
+    min_df = 1 if rows is not None and rows < SMALL else 2
     features = FeatureUnion([
         ("words", TfidfVectorizer(preprocessor=normalise, token_pattern=r"[#@]?\w+", ngram_range=(1, 2),
-                                  min_df=2, sublinear_tf=True)),
-        ("chars", TfidfVectorizer(preprocessor=normalise, analyzer="char_wb", ngram_range=(2, 5), min_df=2,
+                                  min_df=min_df, sublinear_tf=True)),
+        ("chars", TfidfVectorizer(preprocessor=normalise, analyzer="char_wb", ngram_range=(2, 5), min_df=min_df,
                                   sublinear_tf=True, max_features=200_000)),
         ("rules", RuleFeatures()),
     ])
