@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SNOWBALL := $(VENV)/bin/snowball
 SHARED_DATA ?= ../shared/data
 
-.PHONY: install demo test test-unit test-integration bench soak-restart eval-detection eval-classification ops-tools lint clean
+.PHONY: install demo test test-unit test-integration bench soak-restart eval-detection eval-classification ops-tools browser lint clean
 
 install: $(VENV)/.installed
 
@@ -19,13 +19,17 @@ $(VENV)/.installed: pyproject.toml
 ops-tools:
 	bash scripts/install-ops-tools.sh
 
+# Debian's chromium, for the test that drives snowball label's page (Playwright uses it; it downloads none).
+browser:
+	bash scripts/install-browser.sh
+
 demo: install
 	$(SNOWBALL) demo
 
-test: install ops-tools
+test: install ops-tools browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-unit: install
+test-unit: install browser
 	$(PY) -m pytest -q -m "not integration"
 
 test-integration: install ops-tools
