@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from streams.classification import load_classifier
 from streams.cli.commands.label import command as label
 from streams.cli.commands.train import command as train
 from streams.io.label_log import resolve
@@ -80,6 +81,8 @@ def test_train_reads_the_labels_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(train, [str(out), "--out", str(tmp_path / "model")])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "model" / "model.json").read_text())["rows"] == 12
+    # As any trained model: --model in the worker, classify and backtest.
+    assert load_classifier(tmp_path / "model").classify(["worst ever, I hate it"])[0].model == "snowball-trained"
 
 
 def test_cross_validated_score_needs_two_classes_of_two() -> None:

@@ -34,7 +34,7 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path, 
     from streams.labelling.session import LabelFileError, LabelLogFile, LabelSession
     from streams.labelling.trainer import Retrainer
 
-    mentions = _read_mentions(file, parse_map(mapping))
+    mentions, unreadable = _read_mentions(file, parse_map(mapping))
     classifier = load_classifier(model_dir)
     try:
         log = LabelLogFile(out)
@@ -48,7 +48,8 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path, 
     listener = _listen(host, port)
     url = f"http://{host}:{listener.getsockname()[1]}/"
     counts = session.counts()
-    click.echo(f"labelling {len(mentions)} mentions of {file.name} ({sum(counts.values())} already in {out}): "
+    skipped = f"{unreadable} lines without a text left out; " if unreadable else ""
+    click.echo(f"labelling {len(mentions)} mentions of {file.name} ({skipped}{sum(counts.values())} already in {out}): "
                f"open {url}  (Ctrl+C stops; every label is already saved)", err=True)
     _serve(session, retrainer, classifier.name, listener)
     retrainer.wait()
@@ -58,7 +59,8 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path, 
                f"train with: snowball train {out} --out MODEL_DIR", err=True)
 
 
-def _read_mentions(file: Path, columns: dict[str, str]):
+def _read_mentions(file: Path, columns: dict[str, str]) -> tuple[list, int]:
+    """(the mentions with a text, once per id or line; how many lines had none or could not be read)."""
     from streams.io.csv_map import TABLE_SUFFIXES
     from streams.io.texts import read_texts
     from streams.labelling.session import Mention
@@ -78,7 +80,7 @@ def _read_mentions(file: Path, columns: dict[str, str]):
     if not mentions:
         first = next((f"line {i.line}: {i.error}" for i in items if i.error), "it is empty")
         raise click.ClickException(f"{file}: no mention to label ({first})")
-    return mentions
+    return mentions, sum(1 for item in items if item.error is not None or not item.text.strip())
 
 
 def _listen(host: str, port: int) -> socket.socket:
