@@ -22,7 +22,7 @@ def build_app(session: LabelSession, retrainer: Retrainer, model_name: str) -> S
             "current": None if current is None else {"mention": current.key, "text": current.text},
             "counts": session.counts(),
             "remaining": session.remaining(),
-            "model": model_name,
+            "model": retrainer.ordered_by or model_name,
             "training": retrainer.training,
             "min_labels": retrainer.min_labels,
             "curve": [{"labels": p.labels, "macro_f1": round(p.macro_f1, 3)} for p in retrainer.curve],

@@ -43,6 +43,7 @@ class Retrainer:
         self.every = every
         self.curve: list[CurvePoint] = []
         self.error: str | None = None
+        self.ordered_by: str | None = None  # what orders the mentions once a fit has reordered them
         self._trained_at = 0
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -87,6 +88,7 @@ class Retrainer:
                 if unlabelled:
                     confidences = model.predict_proba([m.text for m in unlabelled]).max(axis=1)
                     self.session.rerank({m.key: float(c) for m, c in zip(unlabelled, confidences, strict=True)})
+                    self.ordered_by = f"a model of your {len(labels)} labels"
             self.error = None
         except Exception as exc:  # shown on the page; labelling goes on with the previous order
             self.error = f"retraining failed: {exc}"

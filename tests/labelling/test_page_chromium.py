@@ -92,6 +92,7 @@ def test_keyboard_labelling_undo_and_restart(tmp_path: Path, browser) -> None:
         page.wait_for_function("document.getElementById('score').innerText.includes('cross-validated')",
                                timeout=60_000)
         assert page.locator("#curve circle").count() >= 1 and page.inner_text("#error") == ""
+        page.wait_for_function("document.getElementById('status').innerText.includes('a model of your')")
         remembered = shown(page)
     finally:
         process.send_signal(signal.SIGKILL)  # nothing is lost even without a clean stop

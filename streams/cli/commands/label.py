@@ -52,8 +52,7 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path, 
     click.echo(f"labelling {len(mentions)} mentions of {file.name} ({skipped}{sum(counts.values())} already in {out}): "
                f"open {url}  (Ctrl+C stops; every label is already saved)", err=True)
     _serve(session, retrainer, classifier.name, listener)
-    retrainer.wait()
-    log.close()
+    log.close()  # a fit still running is a daemon thread: it writes nothing, and stopping need not wait for it
     labelled = session.counts()
     click.echo(f"{labelled['negative'] + labelled['neutral'] + labelled['positive']} labels in {out}; "
                f"train with: snowball train {out} --out MODEL_DIR", err=True)
