@@ -169,3 +169,8 @@ def test_questions_and_reported_speech_weigh_less(clf: Classifier, cued: str, pl
 
 def test_an_exclaimed_question_keeps_its_sentiment(clf: Classifier) -> None:
     assert one(clf, "why is this update so bad?!").sentiment is Sentiment.NEGATIVE
+
+
+def test_hate_is_english_and_hate_with_a_circumflex_is_french(clf: Classifier) -> None:
+    assert one(clf, "j'ai hâte de recevoir mon colis").sentiment is Sentiment.POSITIVE
+    assert one(clf, "I hate this app").sentiment is Sentiment.NEGATIVE
