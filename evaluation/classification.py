@@ -252,8 +252,8 @@ def render(sets, default_rows, cross, curves, rate, reference, source, sample_si
             "## How many labels: learning curve",
             "",
             "Macro-F1 of a model trained on n randomly chosen labelled rows of a set, scored on the rest of that set "
-            f"(mean of {len(CURVE_SEEDS)} draws); in brackets the default model on the same rest. Labelling the "
-            "least-confident mentions first, as `snowball label` does, usually needs fewer labels than random picks.",
+            f"(mean of {len(CURVE_SEEDS)} draws); in brackets the default model on the same rest. `snowball label` shows "
+            "the least-confident mentions first instead of random ones; what that saves is not measured here.",
             "",
             "| set | " + " | ".join(f"{n} labels" for n in sizes) + " |",
             "| --- | " + " | ".join("---:" for _ in sizes) + " |",
