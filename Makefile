@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SNOWBALL := $(VENV)/bin/snowball
 SHARED_DATA ?= ../shared/data
 
-.PHONY: install demo test test-unit test-integration bench soak-restart eval-detection eval-classification ops-tools browser lint clean
+.PHONY: install demo test test-unit test-integration bench soak-restart eval-detection eval-classification ops-tools lint clean
 
 install: $(VENV)/.installed
 
@@ -15,21 +15,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Prometheus and Alertmanager tools (promtool, amtool, prometheus) for the ops tests.
+# Prometheus and Alertmanager tools (promtool, amtool, prometheus) for the ops tests; chromium for the page test.
 ops-tools:
 	bash scripts/install-ops-tools.sh
-
-# Debian's chromium, for the test that drives snowball label's page (Playwright uses it; it downloads none).
-browser:
-	bash scripts/install-browser.sh
 
 demo: install
 	$(SNOWBALL) demo
 
-test: install ops-tools browser
+test: install ops-tools
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-unit: install browser
+test-unit: install
 	$(PY) -m pytest -q -m "not integration"
 
 test-integration: install ops-tools

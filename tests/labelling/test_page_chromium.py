@@ -1,6 +1,6 @@
 """`snowball label` as a user tries it: the real command, its page in headless Chromium, keys, undo, a restart.
 
-Needs Debian's chromium (`make test` installs it with scripts/install-browser.sh) and the playwright package;
+Needs Debian's chromium (`make test` installs it with scripts/install-ops-tools.sh) and the playwright package;
 skips cleanly without them. Playwright drives the system browser: no browser is downloaded.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="no chromium (scripts/install-browser.sh)")
+pytestmark = pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="no chromium (scripts/install-ops-tools.sh)")
 playwright = pytest.importorskip("playwright.sync_api")
 
 TEXTS = ["great service, thank you", "awful delay again", "what time does the shop open?", "love the new app",
