@@ -45,6 +45,7 @@ def command(file: Path, mapping: str | None, model_dir: Path | None, out: Path, 
     retrainer = Retrainer(min_labels=min_labels, every=retrain_every)
     session = LabelSession(mentions, confidences, log, on_label=retrainer.poke)
     retrainer.session = session
+    retrainer.poke()  # a restarted session shows its score and order without waiting for the next label
     listener = _listen(host, port)
     url = f"http://{host}:{listener.getsockname()[1]}/"
     counts = session.counts()
