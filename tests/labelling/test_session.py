@@ -128,3 +128,22 @@ def test_a_csv_needs_a_map_and_an_out_file_must_be_a_labels_file(tmp_path: Path)
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     result = CliRunner().invoke(label, [str(data), "--map", "text=tweet", "--out", str(other)])
     assert result.exit_code == 1 and "not a labels file written by snowball label" in result.output
+
+
+def test_the_api_refuses_an_unknown_label_or_mention(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from streams.labelling.app import build_app
+
+    session = session_on(tmp_path / "labels.csv")
+    client = TestClient(build_app(session, Retrainer(session), "snowball-rules"))
+    assert client.get("/").status_code == 200 and "keydown" in client.get("/").text
+    assert client.get("/api/state").json()["current"]["mention"] == "m1"
+    for body in ({"mention": "m1", "label": "angry"}, {"mention": "nope", "label": "negative"}, {"label": "x"}):
+        answer = client.post("/api/label", json=body)
+        assert answer.status_code == 400 and answer.json()["error"].startswith("not labelled")
+    assert client.post("/api/label", content=b"not json").status_code == 400
+    state = client.post("/api/label", json={"mention": "m1", "label": "negative"}).json()
+    assert state["current"]["mention"] == "m2" and state["counts"]["negative"] == 1
+    assert client.post("/api/undo").json()["current"]["mention"] == "m1"
+    assert rows(tmp_path / "labels.csv")[-1]["label"] == "undo"
