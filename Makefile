@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Prometheus and Alertmanager tools (promtool, amtool, prometheus) for the ops tests.
+# Prometheus and Alertmanager tools (promtool, amtool, prometheus) for the ops tests; chromium for the page test.
 ops-tools:
 	bash scripts/install-ops-tools.sh
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Prometheus and Alertmanager tools the ops tests use: promtool and prometheus
-# (Debian package `prometheus`), amtool (Debian package `prometheus-alertmanager`).
-# Idempotent and quick: does nothing when the three binaries are already on the PATH.
+# (Debian package `prometheus`), amtool (Debian package `prometheus-alertmanager`); and chromium, the
+# browser the test of `snowball label`'s page drives through Playwright (which downloads no browser).
+# Idempotent and quick: does nothing when the four binaries are already on the PATH.
 set -euo pipefail
 
 missing_packages=()
@@ -11,13 +12,16 @@ fi
 if ! command -v amtool >/dev/null 2>&1; then
     missing_packages+=(prometheus-alertmanager)
 fi
+if ! command -v chromium >/dev/null 2>&1; then
+    missing_packages+=(chromium)
+fi
 if [ ${#missing_packages[@]} -eq 0 ]; then
     exit 0
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "install-ops-tools: missing ${missing_packages[*]} and no apt-get; install them by hand" >&2
-    echo "install-ops-tools: the promtool, amtool and Prometheus tests will be skipped" >&2
+    echo "install-ops-tools: the promtool, amtool, Prometheus and browser tests will be skipped" >&2
     exit 0
 fi
 

@@ -3,6 +3,7 @@ rule model's valence, into a logistic regression (whose probabilities are reason
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -29,11 +30,19 @@ def normalise(text: str) -> str:
     return _ELONGATION.sub(r"\1\1", _HANDLE.sub("@user", _URL.sub("http", text)))
 
 
+@functools.cache
+def shared_rules() -> RuleClassifier:
+    """One rule model per process for the trained models' features: building its tables takes most of a second,
+    and scikit-learn clones RuleFeatures for every cross-validation fold. Its only state is a memo of scanned
+    chunks, which gives the same answer whoever fills it."""
+    return RuleClassifier()
+
+
 class RuleFeatures(TransformerMixin, BaseEstimator):
     """The rule model's view of each text (compound, positive and negative valence, hits, sarcasm) as features."""
 
     def __init__(self) -> None:
-        self._rules = RuleClassifier()
+        self._rules = shared_rules()
 
     def __getstate__(self) -> dict[str, Any]:
         # The lexicons ship with the package: a saved model does not need its own copy.
@@ -41,7 +50,7 @@ class RuleFeatures(TransformerMixin, BaseEstimator):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._rules = RuleClassifier()
+        self._rules = shared_rules()
 
     def fit(self, texts: Sequence[str], labels: Any = None) -> RuleFeatures:
         return self
@@ -55,11 +64,17 @@ class RuleFeatures(TransformerMixin, BaseEstimator):
         return np.asarray(rows, dtype=np.float64)
 
 
-def build_pipeline(seed: int = 0) -> Pipeline:
+SMALL = 100
+
+
+def build_pipeline(seed: int = 0, rows: int | None = None) -> Pipeline:
+    """``rows``: how many texts it will be fitted on, when known; below SMALL a term seen once is kept, or a few
+    dozen labels (``snowball label``'s first fits, and their cross-validation folds) could leave no term at all."""
+    min_df = 1 if rows is not None and rows < SMALL else 2
     features = FeatureUnion([
         ("words", TfidfVectorizer(preprocessor=normalise, token_pattern=r"[#@]?\w+", ngram_range=(1, 2),
-                                  min_df=2, sublinear_tf=True)),
-        ("chars", TfidfVectorizer(preprocessor=normalise, analyzer="char_wb", ngram_range=(2, 5), min_df=2,
+                                  min_df=min_df, sublinear_tf=True)),
+        ("chars", TfidfVectorizer(preprocessor=normalise, analyzer="char_wb", ngram_range=(2, 5), min_df=min_df,
                                   sublinear_tf=True, max_features=200_000)),
         ("rules", RuleFeatures()),
     ])
@@ -74,7 +89,7 @@ class LearnedClassifier:
         self.pipeline = pipeline
         self.name = name
         self.version = version
-        self._rules = RuleClassifier()
+        self._rules = shared_rules()
         self._classes = [Sentiment(str(c)) for c in pipeline.classes_]
 
     def classify(

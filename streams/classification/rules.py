@@ -8,6 +8,7 @@ from streams.classification.calibration import CompoundCalibration
 from streams.classification.intents import CUES, PHRASE_STARTS, tag_cues
 from streams.classification.language import UNDETERMINED, LanguageIdentifier
 from streams.classification.lexicons import Lexicons
+from streams.classification.objectivity import objectivity_factor
 from streams.classification.text import (
     ANCHOR,
     CAPITAL_PAIR,
@@ -48,7 +49,7 @@ class RuleClassifier:
     """Lexicon and rules: no training, no download, tens of thousands of mentions a second on one core."""
 
     name = "snowball-rules"
-    version = "2.0.0"
+    version = "2.1.0"
 
     def __init__(self, lexicons: Lexicons | None = None, calibration: CompoundCalibration | None = None) -> None:
         self._lexicons = lexicons or Lexicons.load()
@@ -144,6 +145,8 @@ class RuleClassifier:
             may_hold_emoticon=bool(surface & EMOTICON),
             may_be_sarcastic=bool(surface & ANCHOR),
         )
+        if valence.compound:
+            valence.compound *= objectivity_factor(text, folded)
         return language, folded, valence, cue_sets, phrase_at
 
     def _lexicon_votes(self, folded: list[str]) -> dict[str, float]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from streams.io.csv_map import table_rows
+from streams.io.label_log import is_label_log, resolve
 from streams.models import Sentiment
 
 _LABEL_NAMES = {
@@ -68,7 +69,10 @@ def read_labelled(path: Path, mapping: dict[str, str] | None = None) -> Labelled
         fields = sorted({str(k) for row in rows[:100] for k in row if k not in (UNREADABLE, LINE)})
         raise ValueError(f"{path}: no label field or column (found: {', '.join(fields)}; the first line is the "
                          f"header); name it with --map label=COLUMN")
-    raw = [(row.get("text"), str(row.get("label", "")).strip()) for row in rows]
+    if rows and is_label_log(rows[0]):  # written by ``snowball label``: undos and relabels resolved first
+        raw = [(text, label) for text, label in resolve(rows).values()]
+    else:
+        raw = [(row.get("text"), str(row.get("label", "")).strip()) for row in rows]
     names = {label for _, label in raw}
     numeric = _BINARY if names <= set(_BINARY) else _TERNARY if names <= set(_TERNARY) else {}
     texts, labels, skipped = [], [], 0

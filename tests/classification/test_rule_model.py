@@ -150,3 +150,27 @@ def test_every_shipped_resource_has_a_licence_note() -> None:
     for path in resources.iterdir():
         if path.suffix in (".tsv", ".py") and path.name != "__init__.py":
             assert f"`{path.name}`" in notes, path.name
+
+
+@pytest.mark.parametrize("text", ["Shares crash after the earnings call", "$XYZ plunges 10% premarket",
+                                  "Les actionnaires inquiets, la cotation chute"])
+def test_market_news_is_neutral(clf: Classifier, text: str) -> None:
+    assert one(clf, text).sentiment is Sentiment.NEUTRAL
+
+
+@pytest.mark.parametrize(("cued", "plain"), [
+    ("is this update bad?", "this update is bad"),
+    ("the CEO says the outage was bad", "the outage was bad"),
+    ("selon le PDG, la panne était grave et mauvaise", "la panne était grave et mauvaise"),
+])
+def test_questions_and_reported_speech_weigh_less(clf: Classifier, cued: str, plain: str) -> None:
+    assert one(clf, cued).negative_score < one(clf, plain).negative_score
+
+
+def test_an_exclaimed_question_keeps_its_sentiment(clf: Classifier) -> None:
+    assert one(clf, "why is this update so bad?!").sentiment is Sentiment.NEGATIVE
+
+
+def test_hate_is_english_and_hate_with_a_circumflex_is_french(clf: Classifier) -> None:
+    assert one(clf, "j'ai hâte de recevoir mon colis").sentiment is Sentiment.POSITIVE
+    assert one(clf, "I hate this app").sentiment is Sentiment.NEGATIVE

@@ -3,7 +3,7 @@
 Exactly means ``Classification`` equality: language, label, rounded scores, intents, reason, model. Inputs:
 hand-picked odd cases (with eight language hints), non-strings, and a seeded random mix of lexicon words,
 emojis, capitals, elongations and odd Unicode; plus ``analyse``, which trained models read features from.
-The golden file was recorded from snowball-rules 2.0.0 before its speed work, so the optimised model is
+The golden file was first recorded from snowball-rules 2.0.0 before its speed work, so the optimised model is
 held to the same answers. After a deliberate change of the model, record it again:
 
     .venv/bin/python -m tests.classification.test_rule_model_golden

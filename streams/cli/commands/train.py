@@ -37,7 +37,8 @@ def command(data: Path, out_dir: Path, mapping: str | None, name: str, seed: int
     if len(classes) < 2:
         raise click.ClickException(f"{data}: need at least two sentiment classes, found {classes or 'none'} "
                                    f"({labelled.skipped} rows skipped: no text or unknown label)")
-    pipeline = build_pipeline(seed=seed).fit(labelled.texts, [str(label) for label in labelled.labels])
+    pipeline = build_pipeline(seed=seed, rows=len(labelled.texts))
+    pipeline.fit(labelled.texts, [str(label) for label in labelled.labels])
     save_sklearn_model(pipeline, out_dir, name=name, version=date.today().isoformat(),
                        provenance={"trained_on": data.name, "rows": len(labelled.texts), "skipped": labelled.skipped})
     click.echo(f"trained {name} on {len(labelled.texts)} mentions ({', '.join(classes)}; "
