@@ -125,6 +125,35 @@ def airline_tables(data: Path) -> list[str]:
                        f"{_minutes(warning - peak_hour if warning else None)} | {quiet_warn} | {quiet_any} | "
                        f"{quiet_warn / 4 * 7:.1f} |")
         out += about_lines(run.alerts, sorted(run.hourly))
+        out += care_lines(run)
+    return out
+
+
+def care_lines(run) -> list[str]:
+    """The community-manager alerts of a replay: one unanswered-complaints alert per brand instead of one per
+    complaint (what the alert count was before: one alert per complaint past the deadline, one more when a late
+    reply closed it), and the brand-conduct alerts."""
+    from collections import Counter
+
+    kinds = Counter((a.brand_id, str(a.kind)) for a in run.alerts)
+    out = ["", "Community-manager alerts (one unanswered-complaints alert per brand, updated at most every 30 "
+           "minutes while its list changes; before, one alert per complaint):", "",
+           "| airline | complaints past the 2 h deadline | alerts one per complaint (before) | "
+           "unanswered-complaints alert updates (now) | repeat critics | high-reach negatives | "
+           "personal data asked in public | silent waves |", "|---|---|---|---|---|---|---|---|"]
+    total_before = total_now = 0
+    for brand in sorted(run.hourly):
+        stats = run.detector_stats.get(brand, {})
+        before = stats.get("complaints_overdue", 0) + stats.get("answered_late", 0)
+        now = kinds[(brand, "unanswered_complaint")]
+        total_before, total_now = total_before + before, total_now + now
+        out.append(f"| {brand} | {stats.get('complaints_overdue', 0):,} | {before:,} | {now:,} | "
+                   f"{kinds[(brand, 'repeat_critic')]:,} | {kinds[(brand, 'high_reach_negative')]:,} | "
+                   f"{kinds[(brand, 'personal_data_request')]:,} | {kinds[(brand, 'brand_silence')]:,} |")
+    out.append(f"| all | | {total_before:,} | {total_now:,} | | | | |")
+    out.append("")
+    out.append("The airline file holds customers' tweets only, no replies from the airlines' accounts: every complaint "
+               "stays unanswered, and no airline can ask for personal data or speak during a wave here.")
     return out
 
 
