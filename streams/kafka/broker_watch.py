@@ -27,6 +27,11 @@ log = logging.getLogger("snowball.broker")
 CLIENT_LOGGERS = ("aiokafka", "faust", "mode", "librdkafka")  # whose warnings may be about the connection
 CHECK_EVERY_SECONDS = 1.0
 CHECK_WHILE_UP_SECONDS = 0.05
+# A broker being killed may still accept connections for a few milliseconds while its clients already log that
+# their connections broke: an embedded broker is asked again after this long before such a line is let through.
+DYING_GRACE_SECONDS = 0.2
+_CONNECTION_LOST = ("connectionerror", "connection at", "connection reset", "transport failure", "disconnected",
+                    "unable connect", "connect call failed", "refused")
 BROKER_LOST_EXIT_CODE = 1
 
 
@@ -51,7 +56,8 @@ def broker_state(bootstrap: str, timeout: float = 0.5) -> str:
 class BrokerWatch(logging.Filter):
     def __init__(self, bootstrap: str, embedded: bool, summary_seconds: float = 30.0,
                  state: Callable[[str], str] = broker_state, clock: Callable[[], float] = time.monotonic,
-                 exit: Callable[[int], None] = os._exit) -> None:  # noqa: A002 - tests pass a fake
+                 exit: Callable[[int], None] = os._exit,  # noqa: A002 - tests pass a fake
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         super().__init__()
         self.bootstrap = bootstrap
         self.embedded = embedded
@@ -59,6 +65,7 @@ class BrokerWatch(logging.Filter):
         self._state = state
         self._clock = clock
         self._exit = exit
+        self._sleep = sleep
         self._checked_at: float | None = None
         self._up = True
         self._down_since: float | None = None
@@ -81,6 +88,10 @@ class BrokerWatch(logging.Filter):
         every = CHECK_EVERY_SECONDS if not self._up else CHECK_WHILE_UP_SECONDS
         if self._checked_at is None or now - self._checked_at >= every:
             self._checked_at = now
+            self._observe(self._state(self.bootstrap), now)
+        if self._up and self.embedded and record.levelno >= logging.ERROR and _connection_lost(record):
+            self._sleep(DYING_GRACE_SECONDS)  # only on a broken connection: rare while the broker lives
+            self._checked_at = now = self._clock()
             self._observe(self._state(self.bootstrap), now)
         if self._up:
             return True
@@ -109,6 +120,11 @@ class BrokerWatch(logging.Filter):
             self._said_at = now
             log.warning("the Kafka broker at %s does not answer (for %.0f s); retrying (%d client messages not "
                         "shown)", self.bootstrap, now - self._down_since, self.held_back)
+
+
+def _connection_lost(record: logging.LogRecord) -> bool:
+    text = record.getMessage().casefold()
+    return any(mark in text for mark in _CONNECTION_LOST)
 
 
 def _flush_logs() -> None:

@@ -26,6 +26,26 @@ def record(level: int = logging.ERROR) -> logging.LogRecord:
     return logging.LogRecord("aiokafka.conn", level, __file__, 1, "Unable connect to node", None, None)
 
 
+def test_a_broken_connection_while_an_embedded_broker_still_answers_is_asked_again_before_it_shows():
+    """Killed, a broker may accept connections for a few more milliseconds while its clients already log broken
+    connections: those lines wait for a second look, which finds it gone."""
+    exits: list[int] = []
+    answers = iter(["up", "refused"])
+    slept: list[float] = []
+    watch = BrokerWatch("127.0.0.1:1", embedded=True, state=lambda _: next(answers), clock=Clock(),
+                        exit=exits.append, sleep=slept.append)
+    lost = logging.LogRecord("aiokafka.consumer.fetcher", logging.ERROR, __file__, 1,
+                             "Failed fetch messages from 111: KafkaConnectionError: Connection at 127.0.0.1:1 closed",
+                             None, None)
+    assert watch.filter(lost) is False
+    assert exits == [1] and slept and watch.held_back == 1
+    quiet = BrokerWatch("127.0.0.1:1", embedded=True, state=lambda _: "up", clock=Clock(), exit=pytest.fail,
+                        sleep=pytest.fail)  # another error while the broker answers: no second look
+    other = logging.LogRecord("aiokafka.consumer.group_coordinator", logging.ERROR, __file__, 1,
+                              "Heartbeat failed for group snowball: unknown member", None, None)
+    assert quiet.filter(other) is True
+
+
 def test_an_embedded_broker_gone_is_one_line_and_an_exit(caplog):
     exits: list[int] = []
     watch = BrokerWatch("127.0.0.1:1", embedded=True, state=lambda _: "refused", clock=Clock(), exit=exits.append)
