@@ -22,8 +22,11 @@ ops-tools:
 demo: install
 	$(SNOWBALL) demo
 
+# Two test processes (pytest-xdist): the integration tests mostly wait on the embedded broker's group joins, so two
+# of them share the 2 cores well; the whole suite takes about 4.5 min instead of 6.5.
+TEST_WORKERS ?= 2
 test: install ops-tools
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-unit: install
 	$(PY) -m pytest -q -m "not integration"
