@@ -23,7 +23,6 @@ from streams.detection.state import STATS, BrandState, BucketDetail, Gauges, Rep
 from streams.detection.window import compute
 from streams.models import Alert, ClassifiedMention, Sentiment, Severity
 
-State = BrandState  # the name callers knew
 GAUGES = ("score", "negative_share", "open_alerts_watch", "open_alerts_warning", "open_alerts_critical",
           "unanswered_complaints", "volume_ratio", "distinct_authors", "brand_silent")
 
@@ -315,4 +314,4 @@ def _subtract(total: dict[str, float], part: dict[str, float]) -> None:
             total.pop(key, None)
 
 
-__all__ = ["GAUGES", "BrandState", "Severity", "SnowballDetector", "State"]
+__all__ = ["GAUGES", "BrandState", "Severity", "SnowballDetector"]
