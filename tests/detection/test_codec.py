@@ -43,6 +43,8 @@ def test_round_trip_keeps_everything_but_the_caches():
     states: dict = {}
     _continue(states, mentions[: len(mentions) * 2 // 3])
     for state in states.values():
+        assert set(codec.to_record(state)) == set(codec.KEYS)  # every saved key is named
+        assert set(codec.KEYS.values()) - {"version"} == set(type(state).__slots__) - {"caches", "replies"}
         restored = codec.loads(codec.dumps(state))
         assert restored.caches == Caches()
         state.caches = Caches()
