@@ -110,18 +110,24 @@ def _troll(b: _Builder, brand: str, start: int, end: int, every_ms: int) -> None
         b.add(brand, t + b.rng.randint(0, 60_000), "troll", troll)
 
 
+def _arrivals(b: _Builder, start: int, end: int, rate: Callable[[float], float], peak: float) -> Iterator[int]:
+    """Event times of a Poisson process of ``rate(minutes since start)`` per hour, at most ``peak``, from ``start``
+    to ``end``: drawn at the peak rate and thinned. A generator, so the caller's draws between two arrivals come
+    from the same random stream in the same order."""
+    t = start
+    while True:
+        t += int(b.rng.expovariate(peak / HOUR_MS))
+        if t >= end:
+            return
+        if b.rng.random() <= rate((t - start) / MINUTE_MS) / peak:
+            yield t
+
+
 def _wave(b: _Builder, brand: str, start: int, end: int, rate: Callable[[float], float]) -> None:
     """One angry post, relayed and piled on by new voices at ``rate(minutes since start)`` per hour."""
     root = b.add(brand, start, "negative", Author(id=f"{brand}-spark", handle="spark", followers=80_000))
     peak = max(rate(m) for m in range(0, int((end - start) / MINUTE_MS) + 1))
-    t, n = start, 0
-    while True:
-        t += int(b.rng.expovariate(peak / HOUR_MS))  # thinning of a Poisson process at the peak rate
-        if t >= end:
-            return
-        if b.rng.random() > rate((t - start) / MINUTE_MS) / peak:
-            continue
-        n += 1
+    for n, t in enumerate(_arrivals(b, start, end, rate, peak), start=1):
         relay = b.rng.random() < 0.4
         b.add(brand, t, "negative", b.author(f"{brand}-voice", n),
               reposts_id=root.id if relay else None, in_reply_to_id=None if relay else root.id)
@@ -145,14 +151,7 @@ def _abrupt(b: _Builder, brand: str, onset: int, end: int, trickle_per_hour: flo
             return extra
         return extra * math.pow(0.5, (minutes - ramp_min - hold_min) / fade_min)
 
-    t, n = onset, 0
-    while True:
-        t += int(b.rng.expovariate(extra / HOUR_MS))  # thinning of a Poisson process at the plateau rate
-        if t >= end:
-            return
-        if b.rng.random() > rate((t - onset) / MINUTE_MS) / extra:
-            continue
-        n += 1
+    for n, t in enumerate(_arrivals(b, onset, end, rate, extra), start=1):
         reply = b.rng.random() < 1 / 3
         b.add(brand, t, "negative", b.author(f"{brand}-witness", n), in_reply_to_id=spark.id if reply else None)
 
