@@ -151,8 +151,9 @@ def silence(state: BrandState, brand_id: str, now: int, cfg: DetectorConfig) -> 
 def _silence_alert(brand_id: str, alert: SilenceAlert, severity: Severity, now: int, state: BrandState,
                    why: str) -> Alert:
     episode = state.episode
-    count, last = voice(state, episode.opened) if episode is not None else (0, None)
-    quiet_min = (now - (last if last is not None else (episode.opened if episode else alert.opened))) / MINUTE_MS
+    since = episode.opened if episode is not None else alert.opened
+    count, last = voice(state, since)
+    quiet_min = (now - (last if last is not None else since)) / MINUTE_MS
     if severity is Severity.RESOLVED:
         summary, reasons = f"{brand_id}: {why}", [why]
     else:

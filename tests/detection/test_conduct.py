@@ -112,5 +112,9 @@ def test_a_brand_that_speaks_during_the_wave_gets_no_silence_alert():
     posts = [cm(f"p{k}", T0 + 10 * HOUR + k * 25 * MIN, author="acme_support", negative=False, brand_account=True,
                 text="Nous savons, nos équipes sont mobilisées, prochain point dans 30 minutes.") for k in range(4)]
     state, alerts = run(det, sorted(wave + posts, key=lambda m: m.mention.created_at), state)
-    assert _episode_alerts(alerts, AlertKind.SNOWBALL)
+    snowball = _episode_alerts(alerts, AlertKind.SNOWBALL)
+    # The same wave as above: warning or worse for longer than the silence it would take to alert.
+    assert any(a.severity.rank >= Severity.WARNING.rank for a in snowball)
+    assert snowball[-1].event_time - snowball[0].opened_at > det.config.brand_silence_ms
     assert not _episode_alerts(alerts, AlertKind.BRAND_SILENCE)
+    assert snowball[-1].signals["brand_posts_since_open"] >= 1
