@@ -25,6 +25,7 @@ from streams.connectors.base import Batch, Item, Source, TransientError
 from streams.connectors.cursor import MAX_SEEN_IDS, Cursor
 from streams.connectors.log import MentionLog, Record
 from streams.connectors.metrics import ConnectorMetrics
+from streams.connectors.seen_ids import SeenIds
 from streams.kafka.clients import DeliveryFailed
 from streams.models import DeadLetter, InvalidMention
 from streams.models.parse import parse_raw_mention
@@ -68,7 +69,7 @@ class ConnectorRunner:
         self.sleep = sleep
         self.adapter = ADAPTERS[source.adapter]
         self.capacity = getattr(source, "seen_capacity", MAX_SEEN_IDS)
-        self.cursor = Cursor(source.connector_id, capacity=self.capacity)
+        self.cursor = Cursor(source.connector_id, seen=SeenIds(capacity=self.capacity))
         self._loaded = False
         self._failures = 0
         self._commit_due: asyncio.TimerHandle | None = None
@@ -131,7 +132,7 @@ class ConnectorRunner:
         """Load the cursor once; settle a batch left pending by a crash or a failed delivery."""
         if not self._loaded:
             self.cursor = await self.log.load_cursor(self.source.connector_id) or self.cursor
-            self.cursor.capacity = self.capacity
+            self.cursor.seen.resize(self.capacity)
             self._loaded = True
         if not self.cursor.pending_ids:
             return
