@@ -35,7 +35,7 @@ from streams.sources import ADAPTERS
 
 log = logging.getLogger(__name__)
 
-COMMIT_DELAY_SECONDS = 1.0
+COMMIT_DELAY_SECONDS = 10.0
 MAX_BATCH_ITEMS = 500
 QUEUE_BATCHES = 1000
 SUMMARY_EVERY_SECONDS = 60.0
@@ -165,6 +165,7 @@ class ConnectorRunner:
             if letter is not None:
                 records.append(letter)
         # This write also commits the previous batch (its ids are in seen, the position moved past it).
+        self._cancel_commit()
         self.cursor.begin(fresh, batch.position, now_ms)
         await self.log.save_cursor(self.cursor, wait=True)
         await self.log.send(records)
@@ -186,18 +187,25 @@ class ConnectorRunner:
         self._summary, self._summary_at = [0, 0], time.monotonic()
 
     def _commit_soon(self) -> None:
-        """Write the committed cursor if no batch follows within a second: on a busy stream the next batch's
-        write carries it, which halves the cursor writes; a restart in between only rechecks one batch."""
+        """Write the committed cursor ``COMMIT_DELAY_SECONDS`` after a batch, unless it is written by then: the
+        next batch's write carries it, so a stream with an item every few seconds writes its cursor once per
+        item, not twice. Until written, a restart after a crash rechecks the last batch on the topics
+        (``_recover``), which it does for a crash during a batch anyway."""
         if self._commit_due is None:
             self._commit_due = asyncio.get_running_loop().call_later(
                 COMMIT_DELAY_SECONDS, lambda: asyncio.ensure_future(self._write_commit()))
 
+    def _cancel_commit(self) -> bool:
+        """Drop the delayed write; whether one was due."""
+        if self._commit_due is None:
+            return False
+        self._commit_due.cancel()
+        self._commit_due = None
+        return True
+
     async def _write_commit(self) -> None:
-        if self._commit_due is not None:
-            self._commit_due.cancel()
-            self._commit_due = None
-            if not self.cursor.pending_ids:
-                await self.log.save_cursor(self.cursor, wait=False)
+        if self._cancel_commit() and not self.cursor.pending_ids:
+            await self.log.save_cursor(self.cursor, wait=False)
 
     def _map(self, item: Item, now_ms: int) -> tuple[list[Record], Record | None]:
         """The item's mentions, or its dead letter: a malformed item yields no mention at all."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
+from streams.connectors import runner as runner_module
 from streams.connectors.base import Batch, CredentialRejected, Item, TransientError
 from streams.connectors.log import MemoryMentionLog
 from streams.kafka.clients import DeliveryFailed
@@ -122,3 +124,27 @@ async def test_a_refused_credential_stops_the_runner_instead_of_retrying():
     with pytest.raises(CredentialRejected):
         await make_runner(source, sleeps=sleeps).run()
     assert sleeps.asked == []
+
+
+class CountingLog(MemoryMentionLog):
+    def __init__(self) -> None:
+        super().__init__(clock=lambda: NOW)
+        self.writes: list[tuple[tuple[str, ...], bool]] = []
+
+    async def save_cursor(self, cursor, *, wait):
+        self.writes.append((cursor.pending_ids, wait))
+        await super().save_cursor(cursor, wait=wait)
+
+
+async def test_items_within_the_commit_delay_cost_one_cursor_write_each_and_the_last_is_committed_after_it(
+        monkeypatch):
+    monkeypatch.setattr(runner_module, "COMMIT_DELAY_SECONDS", 0.05)
+    mention_log = CountingLog()
+    runner = make_runner(ScriptedSource([]), mention_log)
+    for n in range(3):
+        await runner.handle(Batch(items(n), str(n + 1)))
+    assert mention_log.writes == [(("100",), True), (("101",), True), (("102",), True)]
+    await asyncio.sleep(0.2)
+    assert mention_log.writes[3:] == [((), False)]  # the last batch committed, once nothing followed it
+    saved = mention_log.cursors[ScriptedSource.connector_id]
+    assert saved.position == "3" and not saved.pending_ids and saved.seen_ids == ("100", "101", "102")
