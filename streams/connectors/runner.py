@@ -90,24 +90,36 @@ class ConnectorRunner:
 
     async def _session(self) -> None:
         """Read the source in a task of its own while batches are produced: what arrives during a produce is
-        merged into the next batch (up to ``MAX_BATCH_ITEMS``), so a busy stream pays the cursor and the
-        broker round trip once per batch, not once per item."""
+        merged into the next batch, so a busy stream pays the cursor and the broker round trip once per
+        batch, not once per item.
+
+        Merged batches stay within half the seen-ids window (and ``MAX_BATCH_ITEMS``): a restart after a
+        crash during a batch resumes from the position before it and skips what was produced by the seen
+        ids, so they must hold the whole batch and what the platform repeats before it. (The source's own
+        batches, pages of 40 to 100, are far smaller than its window.)"""
         await self._recover()
         queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_BATCHES)
         reader = asyncio.create_task(self._read(queue))
+        limit = max(1, min(MAX_BATCH_ITEMS, self.capacity // 2))
+        following = None  # a batch read but left for the next merge
         try:
             while True:
-                batches, ending = [await queue.get()], None
-                if batches[0] is _END or isinstance(batches[0], BaseException):
-                    batches, ending = [], batches[0]
+                first = following if following is not None else await queue.get()
+                following = None
+                batches, ending = [first], None
+                if first is _END or isinstance(first, BaseException):
+                    batches, ending = [], first
                 count = sum(len(b.items) for b in batches)
-                while batches and count < MAX_BATCH_ITEMS and not queue.empty():
+                while batches and not queue.empty():
                     following = queue.get_nowait()
                     if following is _END or isinstance(following, BaseException):
-                        ending = following
+                        ending, following = following, None
+                        break
+                    if count + len(following.items) > limit:
                         break
                     batches.append(following)
                     count += len(following.items)
+                    following = None
                 if batches:
                     position = next((b.position for b in reversed(batches) if b.position is not None), None)
                     await self.handle(Batch([i for b in batches for i in b.items], position))
