@@ -73,6 +73,7 @@ class ConnectorRunner:
         self._loaded = False
         self._failures = 0
         self._commit_due: asyncio.TimerHandle | None = None
+        self._unwritten_since: float | None = None  # loop time of a commit no cursor write carries yet
         self._summary, self._summary_at = [0, 0], time.monotonic()
 
     async def run(self) -> None:
@@ -177,7 +178,7 @@ class ConnectorRunner:
             if letter is not None:
                 records.append(letter)
         # This write also commits the previous batch (its ids are in seen, the position moved past it).
-        self._cancel_commit()
+        self._unwritten_since = None
         self.cursor.begin(fresh, batch.position, now_ms)
         await self.log.save_cursor(self.cursor, wait=True)
         await self.log.send(records)
@@ -202,21 +203,30 @@ class ConnectorRunner:
         """Write the committed cursor ``COMMIT_DELAY_SECONDS`` after a batch, unless it is written by then: the
         next batch's write carries it, so a stream with an item every few seconds writes its cursor once per
         item, not twice. Until written, a restart after a crash rechecks the last batch on the topics
-        (``_recover``), which it does for a crash during a batch anyway."""
+        (``_recover``), which it does for a crash during a batch anyway. One timer at a time, moved on when
+        it finds a later batch: not a timer per item."""
+        loop = asyncio.get_running_loop()
+        self._unwritten_since = loop.time()
         if self._commit_due is None:
-            self._commit_due = asyncio.get_running_loop().call_later(
-                COMMIT_DELAY_SECONDS, lambda: asyncio.ensure_future(self._write_commit()))
+            self._commit_due = loop.call_later(COMMIT_DELAY_SECONDS, self._commit_timer)
 
-    def _cancel_commit(self) -> bool:
-        """Drop the delayed write; whether one was due."""
-        if self._commit_due is None:
-            return False
-        self._commit_due.cancel()
+    def _commit_timer(self) -> None:
         self._commit_due = None
-        return True
+        if self._unwritten_since is None:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._unwritten_since + COMMIT_DELAY_SECONDS - loop.time()
+        if wait > 0:
+            self._commit_due = loop.call_later(wait, self._commit_timer)
+        else:
+            asyncio.ensure_future(self._write_commit())
 
     async def _write_commit(self) -> None:
-        if self._cancel_commit() and not self.cursor.pending_ids:
+        if self._commit_due is not None:
+            self._commit_due.cancel()
+            self._commit_due = None
+        if self._unwritten_since is not None and not self.cursor.pending_ids:
+            self._unwritten_since = None
             await self.log.save_cursor(self.cursor, wait=False)
 
     def _map(self, item: Item, now_ms: int) -> tuple[list[Record], Record | None]:
