@@ -87,6 +87,10 @@ class FeedSource:
         if parsed.bozo and not parsed.entries:
             raise TransientError("protocol", f"rss: {self.url} did not answer a feed "
                                              f"({type(parsed.get('bozo_exception')).__name__})")
+        return self.items_of(parsed)
+
+    def items_of(self, parsed: Any) -> list[Item]:
+        """A parsed feed's entries as items, oldest first."""
         fetched_at = datetime.fromtimestamp(time.time(), UTC).isoformat().replace("+00:00", "Z")
         language = parsed.feed.get("language")
         payloads = [entry_payload(e, self.url, language, self.kind, fetched_at) for e in parsed.entries]

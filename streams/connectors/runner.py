@@ -25,6 +25,7 @@ from streams.connectors.base import Batch, Item, Source, TransientError
 from streams.connectors.cursor import MAX_SEEN_IDS, Cursor
 from streams.connectors.log import MentionLog, Record
 from streams.connectors.metrics import ConnectorMetrics
+from streams.connectors.seen_ids import SeenIds
 from streams.kafka.clients import DeliveryFailed
 from streams.models import DeadLetter, InvalidMention
 from streams.models.parse import parse_raw_mention
@@ -34,7 +35,7 @@ from streams.sources import ADAPTERS
 
 log = logging.getLogger(__name__)
 
-COMMIT_DELAY_SECONDS = 1.0
+COMMIT_DELAY_SECONDS = 10.0
 MAX_BATCH_ITEMS = 500
 QUEUE_BATCHES = 1000
 SUMMARY_EVERY_SECONDS = 60.0
@@ -68,10 +69,11 @@ class ConnectorRunner:
         self.sleep = sleep
         self.adapter = ADAPTERS[source.adapter]
         self.capacity = getattr(source, "seen_capacity", MAX_SEEN_IDS)
-        self.cursor = Cursor(source.connector_id, capacity=self.capacity)
+        self.cursor = Cursor(source.connector_id, seen=SeenIds(capacity=self.capacity))
         self._loaded = False
         self._failures = 0
         self._commit_due: asyncio.TimerHandle | None = None
+        self._unwritten_since: float | None = None  # loop time of a commit no cursor write carries yet
         self._summary, self._summary_at = [0, 0], time.monotonic()
 
     async def run(self) -> None:
@@ -89,24 +91,36 @@ class ConnectorRunner:
 
     async def _session(self) -> None:
         """Read the source in a task of its own while batches are produced: what arrives during a produce is
-        merged into the next batch (up to ``MAX_BATCH_ITEMS``), so a busy stream pays the cursor and the
-        broker round trip once per batch, not once per item."""
+        merged into the next batch, so a busy stream pays the cursor and the broker round trip once per
+        batch, not once per item.
+
+        Merged batches stay within half the seen-ids window (and ``MAX_BATCH_ITEMS``): a restart after a
+        crash during a batch resumes from the position before it and skips what was produced by the seen
+        ids, so they must hold the whole batch and what the platform repeats before it. (The source's own
+        batches, pages of 40 to 100, are far smaller than its window.)"""
         await self._recover()
         queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_BATCHES)
         reader = asyncio.create_task(self._read(queue))
+        limit = max(1, min(MAX_BATCH_ITEMS, self.capacity // 2))
+        following = None  # a batch read but left for the next merge
         try:
             while True:
-                batches, ending = [await queue.get()], None
-                if batches[0] is _END or isinstance(batches[0], BaseException):
-                    batches, ending = [], batches[0]
+                first = following if following is not None else await queue.get()
+                following = None
+                batches, ending = [first], None
+                if first is _END or isinstance(first, BaseException):
+                    batches, ending = [], first
                 count = sum(len(b.items) for b in batches)
-                while batches and count < MAX_BATCH_ITEMS and not queue.empty():
+                while batches and not queue.empty():
                     following = queue.get_nowait()
                     if following is _END or isinstance(following, BaseException):
-                        ending = following
+                        ending, following = following, None
+                        break
+                    if count + len(following.items) > limit:
                         break
                     batches.append(following)
                     count += len(following.items)
+                    following = None
                 if batches:
                     position = next((b.position for b in reversed(batches) if b.position is not None), None)
                     await self.handle(Batch([i for b in batches for i in b.items], position))
@@ -131,7 +145,7 @@ class ConnectorRunner:
         """Load the cursor once; settle a batch left pending by a crash or a failed delivery."""
         if not self._loaded:
             self.cursor = await self.log.load_cursor(self.source.connector_id) or self.cursor
-            self.cursor.capacity = self.capacity
+            self.cursor.seen.resize(self.capacity)
             self._loaded = True
         if not self.cursor.pending_ids:
             return
@@ -164,6 +178,7 @@ class ConnectorRunner:
             if letter is not None:
                 records.append(letter)
         # This write also commits the previous batch (its ids are in seen, the position moved past it).
+        self._unwritten_since = None
         self.cursor.begin(fresh, batch.position, now_ms)
         await self.log.save_cursor(self.cursor, wait=True)
         await self.log.send(records)
@@ -185,18 +200,34 @@ class ConnectorRunner:
         self._summary, self._summary_at = [0, 0], time.monotonic()
 
     def _commit_soon(self) -> None:
-        """Write the committed cursor if no batch follows within a second: on a busy stream the next batch's
-        write carries it, which halves the cursor writes; a restart in between only rechecks one batch."""
+        """Write the committed cursor ``COMMIT_DELAY_SECONDS`` after a batch, unless it is written by then: the
+        next batch's write carries it, so a stream with an item every few seconds writes its cursor once per
+        item, not twice. Until written, a restart after a crash rechecks the last batch on the topics
+        (``_recover``), which it does for a crash during a batch anyway. One timer at a time, moved on when
+        it finds a later batch: not a timer per item."""
+        loop = asyncio.get_running_loop()
+        self._unwritten_since = loop.time()
         if self._commit_due is None:
-            self._commit_due = asyncio.get_running_loop().call_later(
-                COMMIT_DELAY_SECONDS, lambda: asyncio.ensure_future(self._write_commit()))
+            self._commit_due = loop.call_later(COMMIT_DELAY_SECONDS, self._commit_timer)
+
+    def _commit_timer(self) -> None:
+        self._commit_due = None
+        if self._unwritten_since is None:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._unwritten_since + COMMIT_DELAY_SECONDS - loop.time()
+        if wait > 0:
+            self._commit_due = loop.call_later(wait, self._commit_timer)
+        else:
+            asyncio.ensure_future(self._write_commit())
 
     async def _write_commit(self) -> None:
         if self._commit_due is not None:
             self._commit_due.cancel()
             self._commit_due = None
-            if not self.cursor.pending_ids:
-                await self.log.save_cursor(self.cursor, wait=False)
+        if self._unwritten_since is not None and not self.cursor.pending_ids:
+            self._unwritten_since = None
+            await self.log.save_cursor(self.cursor, wait=False)
 
     def _map(self, item: Item, now_ms: int) -> tuple[list[Record], Record | None]:
         """The item's mentions, or its dead letter: a malformed item yields no mention at all."""

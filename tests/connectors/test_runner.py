@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
+from streams.connectors import runner as runner_module
 from streams.connectors.base import Batch, CredentialRejected, Item, TransientError
-from streams.connectors.log import MemoryMentionLog
+from streams.connectors.log import CURSOR_SCHEMA, CURSOR_TOPIC, MemoryMentionLog
 from streams.kafka.clients import DeliveryFailed
 from streams.models import InvalidMention
-from tests.connectors.support import NOW, Sleeps, dead_letters, make_runner, metric, produced_ids
+from streams.serialization.avro import SchemaStore, make_codec
+from tests.connectors.support import NOW, SETTINGS, Sleeps, dead_letters, make_runner, metric, produced_ids
+
+CURSOR_CODEC = make_codec(SchemaStore(SETTINGS.schema_dir), CURSOR_SCHEMA, CURSOR_TOPIC)
 
 
 class ProcessKilled(Exception):
@@ -122,3 +127,61 @@ async def test_a_refused_credential_stops_the_runner_instead_of_retrying():
     with pytest.raises(CredentialRejected):
         await make_runner(source, sleeps=sleeps).run()
     assert sleeps.asked == []
+
+
+class CountingLog(MemoryMentionLog):
+    def __init__(self) -> None:
+        super().__init__(clock=lambda: NOW)
+        self.writes: list[tuple[tuple[str, ...], bool]] = []
+
+    async def save_cursor(self, cursor, *, wait):
+        self.writes.append((cursor.pending_ids, wait))
+        await super().save_cursor(cursor, wait=wait)
+
+
+async def test_items_within_the_commit_delay_cost_one_cursor_write_each_and_the_last_is_committed_after_it(
+        monkeypatch):
+    monkeypatch.setattr(runner_module, "COMMIT_DELAY_SECONDS", 0.05)
+    mention_log = CountingLog()
+    runner = make_runner(ScriptedSource([]), mention_log)
+    for n in range(3):
+        await runner.handle(Batch(items(n), str(n + 1)))
+    assert mention_log.writes == [(("100",), True), (("101",), True), (("102",), True)]
+    await asyncio.sleep(0.2)
+    assert mention_log.writes[3:] == [((), False)]  # the last batch committed, once nothing followed it
+    saved = mention_log.cursors[ScriptedSource.connector_id]
+    assert saved.position == "3" and not saved.pending_ids and saved.seen_ids == ("100", "101", "102")
+
+
+class OverlappingPages:
+    """A timeline polled from a position, every page at once: each page repeats the tail of the previous one."""
+
+    connector_id, source, adapter = "mastodon:tag:acme@test", "mastodon", "mastodon"
+    seen_capacity = 40
+
+    def __init__(self, pages: int, crash_at: int | None = None) -> None:
+        self.pages = pages
+        self.crash_at = crash_at
+
+    async def batches(self, position):
+        for page in range(int(position) if position is not None else 0, self.pages):
+            if page == self.crash_at:
+                raise ProcessKilled
+            numbers = range(max(0, page * 7 - 5), page * 7 + 7)  # 5 of the previous page again
+            yield Batch([Item(str(100 + n), status(n)) for n in numbers], str(page + 1))
+
+
+async def test_restarts_produce_every_item_once_when_the_source_sends_more_than_its_seen_ids_hold_at_once():
+    # Cursors Avro-encoded as on the broker, and batches merged while they are produced: a restart after a
+    # crash in the middle of a merged batch must still find all of it in the seen ids.
+    mention_log = MemoryMentionLog(clock=lambda: NOW, cursor_codec=CURSOR_CODEC)
+    for crash_at in (9, 23):
+        with pytest.raises(ProcessKilled):
+            await make_runner(OverlappingPages(40, crash_at), mention_log).run()
+    mention_log.fail_next_send = ProcessKilled()  # the process dies right after an acknowledgement
+    with pytest.raises(ProcessKilled):
+        await make_runner(OverlappingPages(40), mention_log).run()
+    await make_runner(OverlappingPages(40), mention_log).run()
+    assert produced_ids(mention_log) == [str(100 + n) for n in range(40 * 7)]
+    saved = mention_log.cursors[OverlappingPages.connector_id]
+    assert saved.position == "40" and not saved.pending_ids
