@@ -36,7 +36,7 @@ from streams.timeunits import HOUR_MS
 State = dict[str, Any]
 BITS = 64
 _PLACEHOLDERS = re.compile(rf"{re.escape(USER_PLACEHOLDER)}|\b{URL_PLACEHOLDER}\b")
-_WORD_CHARS = re.compile(r"\w")
+_NON_WORD = re.compile(r"\W+")  # the text's word characters run together are what is left
 MIN_CHARS = 30  # word characters a text needs for a fingerprint
 SHINGLE = 4
 
@@ -72,15 +72,17 @@ def simhash64(features: Counter[str]) -> int:
     """The 64-bit SimHash of weighted features, bit for bit what ``simhash.Simhash(features, f=64,
     hashfunc=_hash64).value`` gives (bit i set when the features whose hash has bit i weigh more than
     half of all), in one vectorised pass instead of the library's per-feature Python loop."""
-    weights = np.fromiter(features.values(), dtype=np.int64, count=len(features))
     bits = np.unpackbits(np.frombuffer(_digests(features), dtype=np.uint8)).reshape(-1, BITS)
-    sums = weights @ bits
-    return int.from_bytes(np.packbits(sums > int(weights.sum()) / 2).tobytes(), "big")
+    weights = list(features.values())
+    total = sum(weights)
+    # Most shingles occur once in a text: the weighted sums are then the plain column sums.
+    sums = bits.sum(axis=0, dtype=np.int64) if total == len(weights) else np.array(weights, dtype=np.int64) @ bits
+    return int.from_bytes(np.packbits(2 * sums > total).tobytes(), "big")
 
 
 def fingerprint(normalized_text: str, min_chars: int = MIN_CHARS) -> str | None:
     """16 hex digits of the 64-bit SimHash of character 4-grams, or None for a text too short to compare."""
-    content = "".join(_WORD_CHARS.findall(fold(_PLACEHOLDERS.sub(" ", normalized_text))))
+    content = _NON_WORD.sub("", fold(_PLACEHOLDERS.sub(" ", normalized_text)))
     if len(content) < min_chars:
         return None
     # Character 4-grams of the words run together, as the library does for text, counted in C.
