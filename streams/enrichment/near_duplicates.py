@@ -118,13 +118,14 @@ def mark_near_duplicate(
     return memory.state, memory.mark(mention_id, fp, event_time)
 
 
-def _bands(max_distance: int) -> list[tuple[int, int]]:
-    """(shift, mask) of ``max_distance + 1`` disjoint bit ranges covering the 64 bits. Two fingerprints at most
-    ``max_distance`` bits apart differ in at most that many ranges, so they agree on at least one (pigeonhole):
-    the entries sharing a range's value with a fingerprint hold every match, and the index misses none."""
+def _bands(max_distance: int) -> list[tuple[int, int, int]]:
+    """(shift, mask, number) of ``max_distance + 1`` disjoint bit ranges covering the 64 bits. Two fingerprints at
+    most ``max_distance`` bits apart differ in at most that many ranges, so they agree on at least one
+    (pigeonhole): the entries sharing a range's value with a fingerprint hold every match, and the index misses
+    none."""
     count = max_distance + 1
     bounds = [BITS * i // count for i in range(count + 1)]
-    return [(low, (1 << (high - low)) - 1) for low, high in pairwise(bounds)]
+    return [(low, (1 << (high - low)) - 1, number) for number, (low, high) in enumerate(pairwise(bounds))]
 
 
 class NearDuplicateMemory:
@@ -147,40 +148,45 @@ class NearDuplicateMemory:
         self.config = config
         # Wider than 64 bits of tolerance, every fingerprint matches: no band can rule one out.
         self._bands = _bands(config.max_distance) if config.max_distance < BITS else []
-        self._index: list[dict[int, set[str]]] = [{} for _ in self._bands]
-        self._entries: dict[str, tuple[int, int]] = {}  # mention id -> (fingerprint, its place in "recent")
+        self._index: dict[int, set[str]] = {}  # a band's value and number (7 low bits) -> the ids that have it
+        self._entries: dict[str, tuple[int, int, list[int]]] = {}  # mention id -> (fingerprint, place, band keys)
         self._by_time: list[tuple[int, int, str]] = []  # heap of (event time, place, mention id)
         self._places = 0
         for mention_id, (fp, event_time, _) in state["recent"].items():
-            self._remember(mention_id, int(fp, 16), event_time)
+            value = int(fp, 16)
+            self._remember(mention_id, value, self._keys(value), event_time)
 
-    def _remember(self, mention_id: str, value: int, event_time: int) -> None:
+    def _keys(self, value: int) -> list[int]:
+        return [((value >> shift) & mask) << 7 | number for shift, mask, number in self._bands]
+
+    def _remember(self, mention_id: str, value: int, keys: list[int], event_time: int) -> None:
         place = self._places
         self._places += 1
-        self._entries[mention_id] = (value, place)
+        self._entries[mention_id] = (value, place, keys)
         heapq.heappush(self._by_time, (event_time, place, mention_id))
-        for (shift, mask), index in zip(self._bands, self._index, strict=True):
-            index.setdefault((value >> shift) & mask, set()).add(mention_id)
+        index = self._index
+        for key in keys:
+            ids = index.get(key)
+            if ids is None:
+                index[key] = {mention_id}
+            else:
+                ids.add(mention_id)
 
     def _forget(self, mention_id: str) -> None:
         del self.state["recent"][mention_id]
-        value, _ = self._entries.pop(mention_id)
-        for (shift, mask), index in zip(self._bands, self._index, strict=True):
-            key = (value >> shift) & mask
+        _, _, keys = self._entries.pop(mention_id)
+        index = self._index
+        for key in keys:
             ids = index[key]
-            ids.discard(mention_id)
-            if not ids:
+            if len(ids) == 1:
                 del index[key]
+            else:
+                ids.discard(mention_id)
 
-    def _candidates(self, value: int) -> set[str] | dict[str, tuple[int, int]]:
+    def _candidates(self, keys: list[int]) -> set[str] | dict[str, tuple[int, int, list[int]]]:
         if not self._bands:
             return self._entries
-        found: set[str] = set()
-        for (shift, mask), index in zip(self._bands, self._index, strict=True):
-            ids = index.get((value >> shift) & mask)
-            if ids:
-                found |= ids
-        return found
+        return set().union(*filter(None, map(self._index.get, keys)))
 
     def _expire(self, oldest: int) -> None:
         """Forget every fingerprint older than ``oldest`` (heap entries of forgotten places are skipped)."""
@@ -204,9 +210,10 @@ class NearDuplicateMemory:
         max_age, max_distance = self.config.max_age_ms, self.config.max_distance
         self._expire(watermark - max_age)
         value = int(fp, 16)
+        keys = self._keys(value)
         best: tuple[int, int, int, str] | None = None
-        for other_id in self._candidates(value):
-            other_value, place = self._entries[other_id]
+        for other_id in self._candidates(keys):
+            other_value, place, _ = self._entries[other_id]
             d = (value ^ other_value).bit_count()
             if d > max_distance:
                 continue
@@ -217,7 +224,7 @@ class NearDuplicateMemory:
                 best = (d, other_t, place, origin)
         origin = best[3] if best is not None else mention_id
         recent[mention_id] = [fp, event_time, origin]
-        self._remember(mention_id, value, event_time)
+        self._remember(mention_id, value, keys, event_time)
         while len(recent) > self.config.max_entries:  # the least recently remembered go first (see ``bounded``)
             self._forget(next(iter(recent)))
         return origin if best is not None else None
