@@ -9,11 +9,12 @@ A flood of invented brand names or sources therefore creates no new series.
 
 from __future__ import annotations
 
+import collections
 import errno
 import platform
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from socketserver import ThreadingMixIn
 from typing import Protocol
@@ -245,6 +246,28 @@ class PipelineMetrics:
         self._mentions.labels(brand, sentiment, normalize_source(mention.mention.source)).inc()
         if mention.is_negative:
             self._negative_mentions.labels(brand).inc()
+
+    def record_classified_batch(self, mentions: Sequence[ClassifiedMention], lag_stages: Sequence[str]) -> None:
+        """``record_classified`` and ``record_event_time_lag`` (for each of ``lag_stages``) of every mention of a
+        batch, looking each series up once per batch instead of once per mention (the same counts and lags)."""
+        counts: collections.Counter[tuple[str, str, str]] = collections.Counter()
+        for mention in mentions:
+            brand = self._brand(mention.brand_id)
+            if brand is not None:
+                counts[brand, str(mention.classification.sentiment), mention.mention.source] += 1
+        negatives: collections.Counter[str] = collections.Counter()
+        for (brand, sentiment, source), count in counts.items():
+            self._mentions.labels(brand, sentiment, normalize_source(source)).inc(count)
+            if sentiment == Sentiment.NEGATIVE:
+                negatives[brand] += count
+        for brand, count in negatives.items():
+            self._negative_mentions.labels(brand).inc(count)
+        now = self._clock()
+        lags = [max(now - mention.mention.created_at / 1000.0, 0.0) for mention in mentions]
+        for stage in lag_stages:
+            observe = self._event_lag.labels(self._stage(stage)).observe
+            for lag in lags:
+                observe(lag)
 
     def record_unmatched(self) -> None:
         self._unmatched.inc()

@@ -20,7 +20,7 @@ from streams.classification import Classifier
 from streams.detection import SnowballDetector
 from streams.enrichment import Enricher
 from streams.metrics import PipelineMetrics
-from streams.models import ClassifiedMention, DeadLetter, EnrichedMention, InvalidMention, RawMention
+from streams.models import DeadLetter, EnrichedMention, InvalidMention, RawMention
 from streams.models.parse import validate_raw_mention
 from streams.pipeline import BrandBatch, BrandState, BrandStep, EnrichStep, in_event_order
 from streams.pipeline.brand_step import classifier_step
@@ -228,23 +228,18 @@ class Stages:
                 continue
             step.outputs.append(Output("classified", brand_key(mention.brand_id), encode_classified(
                 mention.to_record())))
-            self._record_classified(mention)
             if failure is not None:
                 step.outputs.append(self._processing_error("detect", failure.error, record))
             for alert in alerts.get(index, ()):
                 self.metrics.record_alert(alert)
                 step.outputs.append(Output("alerts", brand_key(alert.brand_id), encode_alert(alert.to_record())))
+        self.metrics.record_classified_batch(batch.classified, ("classify", "detect"))
         for brand_id, detector_state in batch.detectors.items():
             self.metrics.record_brand_gauges(brand_id, self.detector.gauges(detector_state))
             self.metrics.record_detector_stats(brand_id, self.detector.stats(detector_state))
             self.metrics.record_first_replies(brand_id, [(r.replied_at - r.complained_at) / 1000
                                                          for r in self.detector.take_replies(detector_state)])
         return step
-
-    def _record_classified(self, mention: ClassifiedMention) -> None:
-        self.metrics.record_classified(mention)
-        self.metrics.record_event_time_lag("classify", mention.mention.created_at)
-        self.metrics.record_event_time_lag("detect", mention.mention.created_at)
 
 
 class _ClassifyTimer:

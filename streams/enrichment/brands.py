@@ -168,6 +168,14 @@ class BrandCatalog:
         if len(set(ids)) != len(ids):
             raise ValueError(f"brand ids must be unique, got {ids}")
         self.brands = {b.id: b for b in brands}
+        # Own account handle (folded) or id -> the brands it speaks for, so owners_of is two look-ups.
+        self._accounts: dict[str, set[str]] = {}
+        self._account_ids: dict[str, set[str]] = {}
+        for brand in brands:
+            for handle in brand.own_accounts:
+                self._accounts.setdefault(handle, set()).add(brand.id)
+            for account_id in brand.own_account_ids:
+                self._account_ids.setdefault(account_id, set()).add(brand.id)
         # folded term -> every (brand, role, topic) it stands for: a term may serve several brands.
         self._owners: dict[str, list[tuple[str, Role, str | None]]] = {}
         for brand in brands:
@@ -269,8 +277,13 @@ class BrandCatalog:
         return [m.brand_id for m in self.analyse(text, hint)]
 
     def owners_of(self, handle: str | None, author_id: str | None = None) -> list[str]:
-        """Brand ids whose own account is ``handle`` (or the author id ``author_id``)."""
-        return [b.id for b in self.brands.values() if b.is_own_account(handle, author_id)]
+        """Brand ids whose own account is ``handle`` (or the author id ``author_id``), in catalog order:
+        the brands ``Brand.is_own_account`` says yes for."""
+        by_id = self._account_ids.get(author_id, ()) if author_id is not None else ()
+        by_handle = self._accounts.get(handle.lstrip("@").casefold(), ()) if handle is not None else ()
+        if not by_id and not by_handle:
+            return []
+        return [brand_id for brand_id in self.brands if brand_id in by_id or brand_id in by_handle]
 
     def topics(self, brand_id: str, text: str) -> list[str]:
         """Topic ids of ``brand_id`` whose terms the text holds."""

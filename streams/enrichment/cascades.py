@@ -121,10 +121,12 @@ def update_cascades(
     return state, summary
 
 
-def with_cascade(enrichment: Enrichment, summary: CascadeSummary) -> Enrichment:
-    """The enrichment with its root resolved through the thread and the cascade summary filled in."""
+def with_cascade(enrichment: Enrichment, summary: CascadeSummary, **changes: Any) -> Enrichment:
+    """The enrichment with its root resolved through the thread and the cascade summary filled in (and any
+    other ``changes`` of its fields, in the same copy)."""
     return replace(
         enrichment,
+        **changes,
         root_id=summary.root_id,
         cascade_size=summary.size,
         cascade_reach=summary.reach,

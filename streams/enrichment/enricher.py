@@ -34,7 +34,8 @@ class Enricher:
         matches = self.catalog.analyse(mention.text, mention.brand_hint)
         brands = [m.brand_id for m in matches]
         # A brand's own account speaks for that brand even when its reply does not name it.
-        owners = [b for b in self.catalog.owners_of(handle, author_id) if b not in brands]
+        own_accounts_of = self.catalog.owners_of(handle, author_id)
+        owners = [b for b in own_accounts_of if b not in brands]
         if not brands and not owners:
             return []
         topics_by_brand = {m.brand_id: m for m in matches}
@@ -48,7 +49,7 @@ class Enricher:
         for brand_id in brands:
             brand = self.catalog.brands[brand_id]
             match = topics_by_brand.get(brand_id)
-            is_own = mention.from_brand_account or brand.is_own_account(handle, author_id)
+            is_own = mention.from_brand_account or brand_id in own_accounts_of
             out.append(
                 EnrichedMention(
                     mention=replace(mention, text=masked.text, from_brand_account=is_own),

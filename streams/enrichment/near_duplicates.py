@@ -19,15 +19,16 @@ are neither marked nor remembered here.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from streams.enrichment.bounded import evict_oldest, touch
 from streams.enrichment.brands import fold
 from streams.enrichment.text import URL_PLACEHOLDER, USER_PLACEHOLDER
 from streams.timeunits import HOUR_MS
@@ -35,7 +36,7 @@ from streams.timeunits import HOUR_MS
 State = dict[str, Any]
 BITS = 64
 _PLACEHOLDERS = re.compile(rf"{re.escape(USER_PLACEHOLDER)}|\b{URL_PLACEHOLDER}\b")
-_WORD_CHARS = re.compile(r"\w")
+_NON_WORD = re.compile(r"\W+")  # the text's word characters run together are what is left
 MIN_CHARS = 30  # word characters a text needs for a fingerprint
 SHINGLE = 4
 
@@ -71,15 +72,17 @@ def simhash64(features: Counter[str]) -> int:
     """The 64-bit SimHash of weighted features, bit for bit what ``simhash.Simhash(features, f=64,
     hashfunc=_hash64).value`` gives (bit i set when the features whose hash has bit i weigh more than
     half of all), in one vectorised pass instead of the library's per-feature Python loop."""
-    weights = np.fromiter(features.values(), dtype=np.int64, count=len(features))
     bits = np.unpackbits(np.frombuffer(_digests(features), dtype=np.uint8)).reshape(-1, BITS)
-    sums = weights @ bits
-    return int.from_bytes(np.packbits(sums > int(weights.sum()) / 2).tobytes(), "big")
+    weights = list(features.values())
+    total = sum(weights)
+    # Most shingles occur once in a text: the weighted sums are then the plain column sums.
+    sums = bits.sum(axis=0, dtype=np.int64) if total == len(weights) else np.array(weights, dtype=np.int64) @ bits
+    return int.from_bytes(np.packbits(2 * sums > total).tobytes(), "big")
 
 
 def fingerprint(normalized_text: str, min_chars: int = MIN_CHARS) -> str | None:
     """16 hex digits of the 64-bit SimHash of character 4-grams, or None for a text too short to compare."""
-    content = "".join(_WORD_CHARS.findall(fold(_PLACEHOLDERS.sub(" ", normalized_text))))
+    content = _NON_WORD.sub("", fold(_PLACEHOLDERS.sub(" ", normalized_text)))
     if len(content) < min_chars:
         return None
     # Character 4-grams of the words run together, as the library does for text, counted in C.
@@ -108,36 +111,120 @@ def mark_near_duplicate(
     """Pure: the new state and the id of the original this mention nearly copies (None if it is no copy).
 
     ``in_place=True`` updates ``state`` itself instead of a copy, for a caller that owns it (a batch
-    updating the copy it made on its first mention); the result is the same.
+    updating the copy it made on its first mention); the result is the same. A caller marking many
+    mentions of one brand in a row keeps a ``NearDuplicateMemory`` instead: it indexes the state once.
     """
-    # Copy what changes: entries are replaced, never mutated, so a shallow copy keeps the input intact.
-    if state is None:
-        state = new_state()
-    elif not in_place:
-        state = {"recent": dict(state["recent"]), "watermark": state["watermark"]}
-    if fp is None:
-        return state, None
-    recent: dict[str, list] = state["recent"]
-    if mention_id in recent:  # the same mention again (another brand's state never sees it twice)
-        return state, recent[mention_id][2] if recent[mention_id][2] != mention_id else None
-    watermark = event_time if state["watermark"] is None else max(state["watermark"], event_time)
-    state["watermark"] = watermark
-    best: tuple[int, int, str] | None = None
-    value = int(fp, 16)
-    oldest, max_age, max_distance = watermark - config.max_age_ms, config.max_age_ms, config.max_distance
-    expired = []
-    for other_id, (other_fp, other_t, origin) in recent.items():
-        if other_t < oldest:
-            expired.append(other_id)
-            continue
-        if abs(other_t - event_time) > max_age:
-            continue
-        d = (value ^ int(other_fp, 16)).bit_count()
-        if d <= max_distance and (best is None or (d, other_t) < best[:2]):
-            best = (d, other_t, origin)
-    for other_id in expired:
-        del recent[other_id]
-    origin = best[2] if best is not None else mention_id
-    touch(recent, mention_id, [fp, event_time, origin])
-    evict_oldest(recent, config.max_entries)
-    return state, (origin if best is not None else None)
+    memory = NearDuplicateMemory(state, config, in_place=in_place)
+    return memory.state, memory.mark(mention_id, fp, event_time)
+
+
+def _bands(max_distance: int) -> list[tuple[int, int, int]]:
+    """(shift, mask, number) of ``max_distance + 1`` disjoint bit ranges covering the 64 bits. Two fingerprints at
+    most ``max_distance`` bits apart differ in at most that many ranges, so they agree on at least one
+    (pigeonhole): the entries sharing a range's value with a fingerprint hold every match, and the index misses
+    none."""
+    count = max_distance + 1
+    bounds = [BITS * i // count for i in range(count + 1)]
+    return [(low, (1 << (high - low)) - 1, number) for number, (low, high) in enumerate(pairwise(bounds))]
+
+
+class NearDuplicateMemory:
+    """One brand's state (the layout above) with an exact index over its fingerprints.
+
+    ``mark`` gives what a scan of every remembered fingerprint gives (the closest one in distance, then the
+    earliest in event time, then the first remembered) and leaves the state as the scan leaves it, key order
+    included, but looks only at the fingerprints that share a band of bits with the new one. Expiry pops a
+    heap by event time instead of scanning. Build one per brand and batch: building costs one scan.
+    """
+
+    def __init__(self, state: State | None, config: NearDuplicateConfig = NearDuplicateConfig(), *,
+                 in_place: bool = False) -> None:
+        # Copy what changes: entries are replaced, never mutated, so a shallow copy keeps the input intact.
+        if state is None:
+            state = new_state()
+        elif not in_place:
+            state = {"recent": dict(state["recent"]), "watermark": state["watermark"]}
+        self.state = state
+        self.config = config
+        # Wider than 64 bits of tolerance, every fingerprint matches: no band can rule one out.
+        self._bands = _bands(config.max_distance) if config.max_distance < BITS else []
+        self._index: dict[int, set[str]] = {}  # a band's value and number (7 low bits) -> the ids that have it
+        self._entries: dict[str, tuple[int, int, list[int]]] = {}  # mention id -> (fingerprint, place, band keys)
+        self._by_time: list[tuple[int, int, str]] = []  # heap of (event time, place, mention id)
+        self._places = 0
+        for mention_id, (fp, event_time, _) in state["recent"].items():
+            value = int(fp, 16)
+            self._remember(mention_id, value, self._keys(value), event_time)
+
+    def _keys(self, value: int) -> list[int]:
+        return [((value >> shift) & mask) << 7 | number for shift, mask, number in self._bands]
+
+    def _remember(self, mention_id: str, value: int, keys: list[int], event_time: int) -> None:
+        place = self._places
+        self._places += 1
+        self._entries[mention_id] = (value, place, keys)
+        heapq.heappush(self._by_time, (event_time, place, mention_id))
+        index = self._index
+        for key in keys:
+            ids = index.get(key)
+            if ids is None:
+                index[key] = {mention_id}
+            else:
+                ids.add(mention_id)
+
+    def _forget(self, mention_id: str) -> None:
+        del self.state["recent"][mention_id]
+        _, _, keys = self._entries.pop(mention_id)
+        index = self._index
+        for key in keys:
+            ids = index[key]
+            if len(ids) == 1:
+                del index[key]
+            else:
+                ids.discard(mention_id)
+
+    def _candidates(self, keys: list[int]) -> set[str] | dict[str, tuple[int, int, list[int]]]:
+        if not self._bands:
+            return self._entries
+        return set().union(*filter(None, map(self._index.get, keys)))
+
+    def _expire(self, oldest: int) -> None:
+        """Forget every fingerprint older than ``oldest`` (heap entries of forgotten places are skipped)."""
+        by_time, entries = self._by_time, self._entries
+        while by_time and by_time[0][0] < oldest:
+            _, place, mention_id = heapq.heappop(by_time)
+            entry = entries.get(mention_id)
+            if entry is not None and entry[1] == place:
+                self._forget(mention_id)
+
+    def mark(self, mention_id: str, fp: str | None, event_time: int) -> str | None:
+        """Remember this mention's fingerprint; the id of the original it nearly copies (None if it is no copy)."""
+        state = self.state
+        if fp is None:
+            return None
+        recent: dict[str, list] = state["recent"]
+        if mention_id in recent:  # the same mention again (another brand's state never sees it twice)
+            return recent[mention_id][2] if recent[mention_id][2] != mention_id else None
+        watermark = event_time if state["watermark"] is None else max(state["watermark"], event_time)
+        state["watermark"] = watermark
+        max_age, max_distance = self.config.max_age_ms, self.config.max_distance
+        self._expire(watermark - max_age)
+        value = int(fp, 16)
+        keys = self._keys(value)
+        best: tuple[int, int, int, str] | None = None
+        for other_id in self._candidates(keys):
+            other_value, place, _ = self._entries[other_id]
+            d = (value ^ other_value).bit_count()
+            if d > max_distance:
+                continue
+            _, other_t, origin = recent[other_id]
+            if abs(other_t - event_time) > max_age:
+                continue
+            if best is None or (d, other_t, place) < best[:3]:
+                best = (d, other_t, place, origin)
+        origin = best[3] if best is not None else mention_id
+        recent[mention_id] = [fp, event_time, origin]
+        self._remember(mention_id, value, keys, event_time)
+        while len(recent) > self.config.max_entries:  # the least recently remembered go first (see ``bounded``)
+            self._forget(next(iter(recent)))
+        return origin if best is not None else None

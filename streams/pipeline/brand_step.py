@@ -17,7 +17,7 @@ from typing import Any
 from streams.detection import BrandState as DetectorState
 from streams.detection import SnowballDetector
 from streams.enrichment.authors import track_author
-from streams.enrichment.context import update_brand_context
+from streams.enrichment.context import BrandContexts
 from streams.models import Alert, Classification, ClassifiedMention, EnrichedMention
 from streams.pipeline.enrich_step import Failure
 
@@ -100,15 +100,8 @@ class BrandStep:
     def contextualize(mentions: Sequence[EnrichedMention],
                       contexts: Mapping[str, dict]) -> tuple[list[EnrichedMention], dict[str, dict]]:
         """Each mention with its cascade root and near-duplicate mark, in order; the brands' new contexts."""
-        written: dict[str, dict] = {}
-        current = ChainMap(written, contexts)
-        out: list[EnrichedMention] = []
-        for enriched in mentions:
-            brand_id = enriched.enrichment.brand_id
-            owned = brand_id in written  # a copy made earlier in this call is updated in place
-            written[brand_id], enriched = update_brand_context(current.get(brand_id), enriched, in_place=owned)
-            out.append(enriched)
-        return out, written
+        batch = BrandContexts(contexts)
+        return [batch.update(enriched) for enriched in mentions], batch.written
 
     def detect(self, classified: Sequence[ClassifiedMention], state: BrandState) -> BrandBatch:
         """Detection alone, over mentions already classified (in event order): backtests on gold labels."""

@@ -94,14 +94,18 @@ def parsed_for_pipeline(schema: dict[str, Any]) -> Any:
 
 
 def _read_body(data: bytes, offset: int, writer: Any, reader: Any) -> dict[str, Any]:
+    buffer = io.BytesIO(data)  # shares the bytes until written to: no copy of the body
+    buffer.seek(offset)
     try:
-        return fastavro.schemaless_reader(io.BytesIO(data[offset:]), writer, reader)
+        return fastavro.schemaless_reader(buffer, writer, reader)
     except Exception as exc:  # fastavro raises many types on corrupt bodies
         raise DecodeError("corrupt_body", f"{type(exc).__name__}: {exc}") from None
 
 
-def _write_body(record: dict[str, Any], schema: Any) -> bytes:
+def _write(header: bytes, record: dict[str, Any], schema: Any) -> bytes:
+    """The header, then the record's body: one buffer, no concatenation after."""
     buffer = io.BytesIO()
+    buffer.write(header)
     fastavro.schemaless_writer(buffer, schema, record)
     return buffer.getvalue()
 
@@ -117,16 +121,17 @@ class SingleObjectCodec:
         self.store = store
         self.schema = store.schema(schema_name)
         self._parsed = parsed_for_pipeline(self.schema)
-        self._header = SINGLE_OBJECT_MARKER + store.fingerprint_of(self.schema)
+        self._fingerprint = store.fingerprint_of(self.schema)
+        self._header = SINGLE_OBJECT_MARKER + self._fingerprint
 
     def encode(self, record: dict[str, Any]) -> bytes:
-        return self._header + _write_body(record, self._parsed)
+        return _write(self._header, record, self._parsed)
 
     def decode(self, data: bytes) -> dict[str, Any]:
         if data is None or len(data) < 10 or not data.startswith(SINGLE_OBJECT_MARKER):
             raise DecodeError("not_avro", "value is not Avro single-object encoded (missing C3 01 header)")
         fp = data[2:10]
-        if fp == self._header[2:]:
+        if fp == self._fingerprint:
             return _read_body(data, 10, self._parsed, None)
         writer = self.store.by_fingerprint(fp)
         if writer is None:
@@ -149,7 +154,7 @@ class ConfluentCodec:
         self._writers: dict[int, Any] = {self._schema_id: self._parsed}
 
     def encode(self, record: dict[str, Any]) -> bytes:
-        return self._header + _write_body(record, self._parsed)
+        return _write(self._header, record, self._parsed)
 
     def decode(self, data: bytes) -> dict[str, Any]:
         if data is None or len(data) < 5 or data[:1] != CONFLUENT_MAGIC:

@@ -104,6 +104,19 @@ def test_own_accounts_by_handle_or_author_id(tmp_path):
     assert catalog.owners_of("someone", "7") == []
 
 
+def test_an_account_shared_by_brands_speaks_for_each_in_catalog_order(tmp_path):
+    path = tmp_path / "brands.yaml"
+    path.write_text("brands:\n  - id: z\n    names: [Zed]\n    own_accounts: [group]\n"
+                    "  - id: a\n    names: [Ay]\n    own_accounts: ['@Group', ay_help]\n    own_account_ids: ['9']\n"
+                    "  - id: m\n    names: [Em]\n    own_account_ids: ['9']\n", encoding="utf-8")
+    catalog = BrandCatalog.from_yaml(path)
+    for handle in (None, "group", "@GROUP", "ay_help", "nobody"):
+        for author_id in (None, "9", "10"):
+            expected = [b.id for b in catalog.brands.values() if b.is_own_account(handle, author_id)]
+            assert catalog.owners_of(handle, author_id) == expected
+    assert catalog.owners_of("@group", "9") == ["z", "a", "m"]
+
+
 @pytest.mark.parametrize("body, error", [
     ("brands: {}", "top-level 'brands:' list"),
     ("brands:\n  - names: [x]", "needs a string 'id'"),

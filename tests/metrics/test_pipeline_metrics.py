@@ -37,6 +37,12 @@ def value(metrics: PipelineMetrics, name: str, **labels: str) -> float | None:
     return metrics.registry.get_sample_value(name, labels)
 
 
+def samples(metrics: PipelineMetrics) -> list[tuple[str, dict[str, str], float]]:
+    """Every sample but the series' creation times."""
+    return [(s.name, s.labels, s.value) for family in metrics.registry.collect() for s in family.samples
+            if not s.name.endswith("_created")]
+
+
 def series_count(metrics: PipelineMetrics) -> int:
     return sum(len(family.samples) for family in metrics.registry.collect())
 
@@ -64,6 +70,21 @@ def test_mentions_counted_by_brand_sentiment_and_source() -> None:
     assert value(metrics, "snowball_mentions_total", brand="acme", sentiment="positive", source="twitter") == 1
     assert value(metrics, "snowball_mentions_total", brand="acme", sentiment="negative", source="other") == 1
     assert value(metrics, "snowball_negative_mentions_total", brand="acme") == 2
+
+
+def test_a_batch_counts_and_times_what_its_mentions_one_by_one_do() -> None:
+    mentions = [classified("acme", Sentiment.NEGATIVE, "twitter"), classified("acme", Sentiment.POSITIVE, "X"),
+                classified("globex", Sentiment.NEGATIVE, "some-new-site"), classified("unknown-brand"),
+                classified("acme", Sentiment.NEGATIVE, "Twitter")]
+    one_by_one, batch = make_metrics(), make_metrics()
+    for mention in mentions:
+        one_by_one.record_classified(mention)
+        for stage in ("classify", "detect"):
+            one_by_one.record_event_time_lag(stage, mention.mention.created_at)
+    batch.record_classified_batch(mentions, ("classify", "detect"))
+    assert samples(batch) == samples(one_by_one)
+    assert value(batch, "snowball_mentions_total", brand="acme", sentiment="negative", source="twitter") == 2
+    assert value(batch, "snowball_event_time_lag_seconds_count", stage="detect") == len(mentions)
 
 
 def test_flood_of_unknown_brands_and_sources_creates_no_series() -> None:
