@@ -22,6 +22,10 @@ EXCLAMATION_STEP = 0.292  # VADER, per "!" up to four
 SARCASM_FLIP = -0.8  # a sarcastic "great" counts as a slightly weaker "bad"
 BARE_NEGATION = -0.5  # each negation that reverses no sentiment word, up to two
 NORMALISATION_ALPHA = 15.0  # VADER's compound = s / sqrt(s^2 + alpha)
+# Negative evidence counts half again as much as positive (SO-CAL's weight: Taboada et al., 2011, "Lexicon-based
+# methods for sentiment analysis"): lexicons and writers lean positive, so praise words are cheap and complaints
+# often come wrapped in politeness ("thanks, but my bag is still lost").
+NEGATIVITY_WEIGHT = 1.5
 
 NEGATORS = frozenset(
     # "t" is what is left of "n't" once the apostrophe splits "don't" into "don" and "t".
@@ -192,15 +196,15 @@ class ValenceScorer:
         if may_be_sarcastic and values and max(values) > 0 and is_sarcastic(text.lower()):
             sarcasm = True
             values = [v * SARCASM_FLIP if v > 0 else v for v in values]
-        total = summed = sum(values)
-        if total and "!" in text:
-            total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_STEP, total)
         if not values or min(values) >= 0:  # one sign (the common case): the same sums without filtering
-            positive, negative = summed, 0
+            positive, negative = sum(values), 0.0
         elif max(values) <= 0:
-            positive, negative = 0, -summed
+            positive, negative = 0.0, -NEGATIVITY_WEIGHT * sum(values)
         else:
             positive = sum([v for v in values if v > 0])
-            negative = -sum([v for v in values if v < 0])
+            negative = -NEGATIVITY_WEIGHT * sum([v for v in values if v < 0])
+        total = positive - negative
+        if total and "!" in text:
+            total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_STEP, total)
         compound = total / math.sqrt(total * total + NORMALISATION_ALPHA)
         return Valence(compound=compound, positive=positive, negative=negative, hits=hits, sarcasm=sarcasm)
