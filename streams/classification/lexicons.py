@@ -37,14 +37,16 @@ class Lexicons:
     words: dict[str, dict[str, float]]  # language -> folded word -> valence (VADER scale, about -4..4)
     emoji: dict[str, float]  # single emoji character -> valence
     emoticons: dict[str, float]  # ":)", ":-(", "<3" ... -> valence
+    social: dict[str, dict[str, float]]  # language -> Snowball's own social-media words (a part of ``words``)
 
     @classmethod
     def load(cls) -> Lexicons:
         english = _read_tsv("vader_en.tsv")
         emoticons = {k: v for k, v in english.items() if not _HAS_WORD_CHAR.search(k) and len(k) > 1}
+        social = {"en": _read_tsv("social_en.tsv"), "fr": _read_tsv("social_fr.tsv")}
         words = {
-            "en": {**_folded({k: v for k, v in english.items() if k not in emoticons}), **_read_tsv("social_en.tsv")},
-            "fr": {**_folded(_read_tsv("vader_fr.tsv")), **_read_tsv("social_fr.tsv")},
+            "en": {**_folded({k: v for k, v in english.items() if k not in emoticons}), **social["en"]},
+            "fr": {**_folded(_read_tsv("vader_fr.tsv")), **social["fr"]},
         }
         for lexicon in words.values():
             # Single letters are what apostrophes leave of "l'", "s'", "n't": never sentiment words.
@@ -52,4 +54,4 @@ class Lexicons:
                 del lexicon[key]
         emoji = {k: v for k, v in {**_read_tsv("vader_emoji.tsv"), **_read_tsv("social_emoji.tsv")}.items()
                  if len(k) == 1}
-        return cls(words=words, emoji=emoji, emoticons=emoticons)
+        return cls(words=words, emoji=emoji, emoticons=emoticons, social=social)

@@ -102,14 +102,19 @@ class ValenceScorer:
     def _merged(lexicons: Lexicons, language: str) -> dict[str, float]:
         """One dictionary per mention language, so each token costs one look-up.
 
-        The mention's own lexicon wins; the other language's words fill in (tweets mix "top", "fail", "lol"),
-        false friends excepted; '#word' keys score hashtags; neutral words are dropped once known.
+        The mention's own lexicon wins; the other language's social-media words fill in (tweets mix "top",
+        "fail", "lol"), false friends excepted; a mention in neither language reads both lexicons whole; '#word'
+        keys score hashtags; neutral words are dropped once known.
         """
         words = lexicons.words
         others = [lang for lang in words if lang != language]
         merged: dict[str, float] = {}
         for lang in others:
-            merged.update({k: v for k, v in words[lang].items() if k not in FALSE_FRIENDS})
+            # A French or English mention borrows the other language's social-media list, not its whole lexicon,
+            # whose accent-folded words are ordinary words here: French "usé" folds to "use", "haïr" to "hair",
+            # "plane" is a form of "planer"; English "tout" (-0.5) and "grand" (+2.0) are French words.
+            source = lexicons.social[lang] if language in words else words[lang]
+            merged.update({k: v for k, v in source.items() if k not in FALSE_FRIENDS})
         merged.update(words.get(language, {}))
         # Intensifiers only scale their neighbour ("vraiment nul" is not "vraiment" + "nul"), except "super",
         # which is also a French adjective of its own ("c'est super").
