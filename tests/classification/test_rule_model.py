@@ -174,3 +174,12 @@ def test_an_exclaimed_question_keeps_its_sentiment(clf: Classifier) -> None:
 def test_hate_is_english_and_hate_with_a_circumflex_is_french(clf: Classifier) -> None:
     assert one(clf, "j'ai hâte de recevoir mon colis").sentiment is Sentiment.POSITIVE
     assert one(clf, "I hate this app").sentiment is Sentiment.NEGATIVE
+
+
+def test_twice_escaped_text_is_read_as_its_characters(clf: Classifier) -> None:
+    from streams.classification.text import clean
+
+    assert clean(r"didn\u2019t work \ud83d\ude02") == "didn\u2019t work \U0001F602"
+    assert clean(r"C:\users\me") == r"C:\users\me"
+    assert one(clf, r"I didn\u2019t like it").sentiment is one(clf, "I didn't like it").sentiment
+
