@@ -183,3 +183,15 @@ def test_twice_escaped_text_is_read_as_its_characters(clf: Classifier) -> None:
     assert clean(r"C:\users\me") == r"C:\users\me"
     assert one(clf, r"I didn\u2019t like it").sentiment is one(clf, "I didn't like it").sentiment
 
+
+def test_words_of_the_other_language_are_not_read_into_a_mention(clf: Classifier) -> None:
+    # French "plane" (of "planer") is no complaint about an English plane; English "grand" is not French "grand".
+    assert one(clf, "boarding the plane now").sentiment is Sentiment.NEUTRAL
+    assert one(clf, "un grand parc éolien au large de la côte").sentiment is Sentiment.NEUTRAL
+    # The social-media words of the other language still count: "top", "fail" and "wtf" are loanwords.
+    assert one(clf, "le nouveau forfait, top").sentiment is Sentiment.POSITIVE
+    assert one(clf, "encore un fail de la livraison").sentiment is Sentiment.NEGATIVE
+
+
+def test_negative_evidence_outweighs_as_much_positive(clf: Classifier) -> None:
+    assert one(clf, "good seats, awful food").sentiment is Sentiment.NEGATIVE
