@@ -117,8 +117,9 @@ class ValenceScorer:
             merged.update({k: v for k, v in source.items() if k not in FALSE_FRIENDS})
         merged.update(words.get(language, {}))
         # Intensifiers only scale their neighbour ("vraiment nul" is not "vraiment" + "nul"), except "super",
-        # which is also a French adjective of its own ("c'est super").
-        merged = {k: v for k, v in merged.items() if v and (k not in BOOSTERS or k == "super")}
+        # which is also a French adjective of its own ("c'est super"); in English it is an intensifier or a name
+        # ("super good", "the Super Bowl", "Super Tuesday").
+        merged = {k: v for k, v in merged.items() if v and (k not in BOOSTERS or (k == "super" and language != "en"))}
         merged.update({"#" + k: v for k, v in merged.items()})
         return merged
 
