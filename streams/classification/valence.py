@@ -49,6 +49,17 @@ _BOOSTER_WORDS = frozenset(BOOSTERS)
 # After a negator these words mean something set, not the reverse of themselves: "pas mal" is good,
 # "pas terrible" / "pas ouf" are mediocre.
 NEGATED_IDIOMS = {"mal": 1.2, "terrible": -1.2, "ouf": -1.0, "fou": -0.8}
+# "can't wait" looks forward to something, as French "j'ai hâte" (social_fr gives "hâte" the same 1.5); "don't
+# wait" and "no wait" are no such thing, so only "can" and "could" negated count.
+CANNOT_WAIT = 1.5
+
+
+def _cannot(folded: list[str], i: int) -> bool:
+    """The token before ``i`` is "cant" / "cannot", or "can't" / "couldn't" split as "can" / "couldn", "t"."""
+    before = folded[i - 1]
+    return before in ("cant", "cannot") or (before == "t" and i >= 2 and folded[i - 2] in ("can", "couldn"))
+
+
 CONTRAST = frozenset("but however mais cependant pourtant sauf".split())
 # Cheap sarcasm cues: praise next to one of these is not praise.
 SARCASM = re.compile(
@@ -175,6 +186,8 @@ class ValenceScorer:
                 if not NEGATORS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]):  # a negator among the three before
                     negated += 1
                     idiom = NEGATED_IDIOMS.get(word)
+                    if word == "wait" and _cannot(folded, i):
+                        idiom = CANNOT_WAIT
                     valence = idiom if idiom is not None else valence * NEGATION_SCALAR
                 if contrast_at >= 0:
                     valence *= 0.5 if i < contrast_at else 1.5 if i > contrast_at else 1.0
