@@ -126,6 +126,7 @@ class ValenceScorer:
             # "plane" is a form of "planer"; English "tout" (-0.5) and "grand" (+2.0) are French words.
             source = lexicons.social[lang] if language in words else words[lang]
             merged.update({k: v for k, v in source.items() if k not in FALSE_FRIENDS})
+        merged.update(lexicons.forms.get(language, {}))
         merged.update(words.get(language, {}))
         # Intensifiers only scale their neighbour ("vraiment nul" is not "vraiment" + "nul"), except "super",
         # which is also a French adjective of its own ("c'est super"); in English it is an intensifier or a name

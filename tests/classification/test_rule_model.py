@@ -195,3 +195,10 @@ def test_words_of_the_other_language_are_not_read_into_a_mention(clf: Classifier
 
 def test_negative_evidence_outweighs_as_much_positive(clf: Classifier) -> None:
     assert one(clf, "good seats, awful food").sentiment is Sentiment.NEGATIVE
+
+
+def test_french_inflected_forms_take_their_lemma_s_valence(clf: Classifier) -> None:
+    # The lexicons list "décevoir"; tweets write "déçoivent".
+    assert one(clf, "ils nous déçoivent encore").sentiment is Sentiment.NEGATIVE
+    # Only in French mentions: "gate" (of "gâter") is no French word in "we are at the gate".
+    assert one(clf, "we are at the gate").sentiment is Sentiment.NEUTRAL
