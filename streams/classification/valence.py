@@ -60,6 +60,24 @@ def _cannot(folded: list[str], i: int) -> bool:
     return before in ("cant", "cannot") or (before == "t" and i >= 2 and folded[i - 2] in ("can", "couldn"))
 
 
+def _restricts(folded: list[str], i: int) -> bool:
+    """The last negator among the three tokens before ``i`` means "only", not "not": "nothing but the best",
+    "ce n'est qu'un retard", "je n'aime que ça" (a "ne" whose "que" comes, before any "pas", within two tokens
+    after the word)."""
+    start = i - 3 if i >= 3 else 0
+    last = max(j for j in range(start, i) if folded[j] in NEGATORS)
+    if last + 1 < i and folded[last + 1] == "but":
+        return True
+    if folded[last] not in ("ne", "n"):
+        return False
+    for word in folded[last + 1 : i + 3]:
+        if word in ("que", "qu"):
+            return True
+        if word in NEGATORS:  # "je n'aime pas que...": "pas" negates
+            return False
+    return False
+
+
 CONTRAST = frozenset("but however mais cependant pourtant sauf".split())
 # Cheap sarcasm cues: praise next to one of these is not praise.
 SARCASM = re.compile(
@@ -184,7 +202,8 @@ class ValenceScorer:
                     emphasis += step * 0.95
                 if emphasis:
                     valence += math.copysign(emphasis, valence)
-                if not NEGATORS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]):  # a negator among the three before
+                # a negator among the three before, unless it restricts
+                if not NEGATORS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]) and not _restricts(folded, i):
                     negated += 1
                     idiom = NEGATED_IDIOMS.get(word)
                     if word == "wait" and _cannot(folded, i):
