@@ -56,7 +56,8 @@ def _french_forms(lemma_table: Path, lemmas: set[str]) -> dict[str, str]:
     for form, lemma in json.loads(gzip.decompress(lemma_table.read_bytes())).items():
         lemma = fold(lemma[0] if isinstance(lemma, list) else lemma)
         folded = fold(form)
-        if lemma in lemmas and folded != lemma and folded not in lemmas and " " not in folded:
+        # A lemma of two letters is a function word ("nos" -> "no", which the translated lexicon copies from English).
+        if len(lemma) > 2 and lemma in lemmas and folded != lemma and folded not in lemmas and " " not in folded:
             forms.setdefault(folded, lemma)
     return forms
 
