@@ -44,7 +44,15 @@ BOOSTERS: dict[str, float] = {
                     -BOOSTER_STEP),
 }
 
-_BOOSTER_WORDS = frozenset(BOOSTERS)
+# A sentiment word after one of these (within three tokens) is not asserted, only supposed or wished: "it would be
+# great", "if the update is bad", "may be unfounded". It weighs as reported speech does (objectivity.py's 0.7);
+# SO-CAL (Taboada et al., 2011) ignores such words outright. English only: French conditional verbs, tried too,
+# changed nothing but one deft2017 tweet, for the worse.
+IRREALIS = frozenset("would could should might may if wish unless whether".split())
+IRREALIS_FACTOR = 0.7
+# Words that can shift a neighbouring sentiment word: a text without any (and without the other rules' triggers)
+# takes the plain sum.
+_SHIFTERS = frozenset(BOOSTERS) | NEGATORS | IRREALIS
 
 # After a negator these words mean something set, not the reverse of themselves: "pas mal" is good,
 # "pas terrible" / "pas ouf" are mediocre.
@@ -181,8 +189,7 @@ class ValenceScorer:
         negated = 0
         # Capitals stress a word only when the whole text is not shouted.
         shout = capital_pair and not text.isupper()
-        if found and not (elongated or shout or contrast_at >= 0 or not _BOOSTER_WORDS.isdisjoint(folded)
-                          or not NEGATORS.isdisjoint(folded)):
+        if found and not (elongated or shout or contrast_at >= 0 or not _SHIFTERS.isdisjoint(folded)):
             # No rule below can shift any word ("t" is a negator: no contraction stem either), the common case.
             values = [valence for _, valence in found]
         elif found:
@@ -209,6 +216,8 @@ class ValenceScorer:
                     if word == "wait" and _cannot(folded, i):
                         idiom = CANNOT_WAIT
                     valence = idiom if idiom is not None else valence * NEGATION_SCALAR
+                if not IRREALIS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]):
+                    valence *= IRREALIS_FACTOR
                 if contrast_at >= 0:
                     valence *= 0.5 if i < contrast_at else 1.5 if i > contrast_at else 1.0
                 values.append(valence)

@@ -212,3 +212,11 @@ def test_french_inflected_forms_take_their_lemma_s_valence(clf: Classifier) -> N
 ])
 def test_a_negator_that_means_only_does_not_reverse(clf: Classifier, text: str, expected: Sentiment) -> None:
     assert one(clf, text).sentiment is expected
+
+
+@pytest.mark.parametrize(("supposed", "asserted"), [
+    ("it would be great to get a reply", "it is great to get a reply"),
+    ("if it is bad I will switch", "it is bad and I will switch"),
+])
+def test_a_supposed_opinion_weighs_less_than_an_asserted_one(clf: Classifier, supposed: str, asserted: str) -> None:
+    assert one(clf, supposed).score < one(clf, asserted).score
