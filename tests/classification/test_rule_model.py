@@ -85,6 +85,11 @@ def test_probabilities_are_consistent(clf: Classifier) -> None:
     ("Love the new app, awesome work!!!", Sentiment.POSITIVE),
     ("@delta flight delayed 3 hours and still no update", Sentiment.NEGATIVE),
     ("Worst. Service. EVER 😡", Sentiment.NEGATIVE),
+    # a negator that means "only" does not reverse
+    ("Wish you nothing but the best!", Sentiment.POSITIVE),
+    ("je n'aime que ce forfait", Sentiment.POSITIVE),
+    ("je n'aime pas que le forfait change", Sentiment.NEGATIVE),
+    ("nothing good about it", Sentiment.NEGATIVE),
 ])
 def test_social_media_rules(clf: Classifier, text: str, expected: Sentiment) -> None:
     assert one(clf, text).sentiment is expected
@@ -202,16 +207,6 @@ def test_french_inflected_forms_take_their_lemma_s_valence(clf: Classifier) -> N
     assert one(clf, "ils nous déçoivent encore").sentiment is Sentiment.NEGATIVE
     # Only in French mentions: "gate" (of "gâter") is no French word in "we are at the gate".
     assert one(clf, "we are at the gate").sentiment is Sentiment.NEUTRAL
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Wish you nothing but the best!", Sentiment.POSITIVE),
-    ("je n'aime que ce forfait", Sentiment.POSITIVE),
-    ("je n'aime pas que le forfait change", Sentiment.NEGATIVE),
-    ("nothing good about it", Sentiment.NEGATIVE),
-])
-def test_a_negator_that_means_only_does_not_reverse(clf: Classifier, text: str, expected: Sentiment) -> None:
-    assert one(clf, text).sentiment is expected
 
 
 @pytest.mark.parametrize(("supposed", "asserted"), [
