@@ -49,7 +49,7 @@ class RuleClassifier:
     """Lexicon and rules: no training, no download, tens of thousands of mentions a second on one core."""
 
     name = "snowball-rules"
-    version = "2.1.0"
+    version = "2.2.0"
 
     def __init__(self, lexicons: Lexicons | None = None, calibration: CompoundCalibration | None = None) -> None:
         self._lexicons = lexicons or Lexicons.load()

@@ -22,12 +22,26 @@ _REPEAT3 = re.compile(r"(\w)\1{2,}")
 _CAPITAL_PAIR = re.compile(r"[A-Z\u00c0-\u00de]{2}")
 
 
+# A JSON escape left in the text by an export that escaped it twice ("didn\\u2019t", "\\ud83d\\ude02"): read as the
+# character it stands for, or "didn\\u2019t" loses its negation. A surrogate pair is one character.
+_ESCAPED = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f]{4})", re.IGNORECASE)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    high, low, single = match.groups()
+    if single is not None:
+        return chr(int(single, 16))
+    return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + int(low, 16) - 0xDC00)
+
+
 def clean(text: object) -> str:
     """A valid, bounded string: non-strings become '', lone surrogates and control characters become spaces."""
     if not isinstance(text, str):
         return ""
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
+    if "\\u" in text:
+        text = _ESCAPED.sub(_unescape, text)
     # ASCII control characters are all unprintable: a printable ASCII text is spared the regex scan.
     if not text.isascii() or (not text.isprintable() and _CONTROL.search(text)):
         text = _CONTROL.sub(" ", text)

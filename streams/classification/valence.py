@@ -22,6 +22,10 @@ EXCLAMATION_STEP = 0.292  # VADER, per "!" up to four
 SARCASM_FLIP = -0.8  # a sarcastic "great" counts as a slightly weaker "bad"
 BARE_NEGATION = -0.5  # each negation that reverses no sentiment word, up to two
 NORMALISATION_ALPHA = 15.0  # VADER's compound = s / sqrt(s^2 + alpha)
+# Negative evidence counts half again as much as positive (SO-CAL's weight: Taboada et al., 2011, "Lexicon-based
+# methods for sentiment analysis"): lexicons and writers lean positive, so praise words are cheap and complaints
+# often come wrapped in politeness ("thanks, but my bag is still lost").
+NEGATIVITY_WEIGHT = 1.5
 
 NEGATORS = frozenset(
     # "t" is what is left of "n't" once the apostrophe splits "don't" into "don" and "t".
@@ -40,11 +44,48 @@ BOOSTERS: dict[str, float] = {
                     -BOOSTER_STEP),
 }
 
-_BOOSTER_WORDS = frozenset(BOOSTERS)
+# A sentiment word after one of these (within three tokens) is not asserted, only supposed or wished: "it would be
+# great", "if the update is bad", "may be unfounded". It weighs as reported speech does (objectivity.py's 0.7);
+# SO-CAL (Taboada et al., 2011) ignores such words outright. English only: French conditional verbs, tried too,
+# changed nothing but one deft2017 tweet, for the worse.
+IRREALIS = frozenset("would could should might may if wish unless whether".split())
+IRREALIS_FACTOR = 0.7
+# Words that can shift a neighbouring sentiment word: a text without any (and without the other rules' triggers)
+# takes the plain sum.
+_SHIFTERS = frozenset(BOOSTERS) | NEGATORS | IRREALIS
 
 # After a negator these words mean something set, not the reverse of themselves: "pas mal" is good,
 # "pas terrible" / "pas ouf" are mediocre.
 NEGATED_IDIOMS = {"mal": 1.2, "terrible": -1.2, "ouf": -1.0, "fou": -0.8}
+# "can't wait" looks forward to something, as French "j'ai hâte" (social_fr gives "hâte" the same 1.5); "don't
+# wait" and "no wait" are no such thing, so only "can" and "could" negated count.
+CANNOT_WAIT = 1.5
+
+
+def _cannot(folded: list[str], i: int) -> bool:
+    """The token before ``i`` is "cant" / "cannot", or "can't" / "couldn't" split as "can" / "couldn", "t"."""
+    before = folded[i - 1]
+    return before in ("cant", "cannot") or (before == "t" and i >= 2 and folded[i - 2] in ("can", "couldn"))
+
+
+def _restricts(folded: list[str], i: int) -> bool:
+    """The last negator among the three tokens before ``i`` means "only", not "not": "nothing but the best",
+    "ce n'est qu'un retard", "je n'aime que ça" (a "ne" whose "que" comes, before any "pas", within two tokens
+    after the word)."""
+    start = i - 3 if i >= 3 else 0
+    last = max(j for j in range(start, i) if folded[j] in NEGATORS)
+    if last + 1 < i and folded[last + 1] == "but":
+        return True
+    if folded[last] not in ("ne", "n"):
+        return False
+    for word in folded[last + 1 : i + 3]:
+        if word in ("que", "qu"):
+            return True
+        if word in NEGATORS:  # "je n'aime pas que...": "pas" negates
+            return False
+    return False
+
+
 CONTRAST = frozenset("but however mais cependant pourtant sauf".split())
 # Cheap sarcasm cues: praise next to one of these is not praise.
 SARCASM = re.compile(
@@ -98,18 +139,25 @@ class ValenceScorer:
     def _merged(lexicons: Lexicons, language: str) -> dict[str, float]:
         """One dictionary per mention language, so each token costs one look-up.
 
-        The mention's own lexicon wins; the other language's words fill in (tweets mix "top", "fail", "lol"),
-        false friends excepted; '#word' keys score hashtags; neutral words are dropped once known.
+        The mention's own lexicon wins; the other language's social-media words fill in (tweets mix "top",
+        "fail", "lol"), false friends excepted; a mention in neither language reads both lexicons whole; '#word'
+        keys score hashtags; neutral words are dropped once known.
         """
         words = lexicons.words
         others = [lang for lang in words if lang != language]
         merged: dict[str, float] = {}
         for lang in others:
-            merged.update({k: v for k, v in words[lang].items() if k not in FALSE_FRIENDS})
+            # A French or English mention borrows the other language's social-media list, not its whole lexicon,
+            # whose accent-folded words are ordinary words here: French "usé" folds to "use", "haïr" to "hair",
+            # "plane" is a form of "planer"; English "tout" (-0.5) and "grand" (+2.0) are French words.
+            source = lexicons.social[lang] if language in words else words[lang]
+            merged.update({k: v for k, v in source.items() if k not in FALSE_FRIENDS})
+        merged.update(lexicons.forms.get(language, {}))
         merged.update(words.get(language, {}))
         # Intensifiers only scale their neighbour ("vraiment nul" is not "vraiment" + "nul"), except "super",
-        # which is also a French adjective of its own ("c'est super").
-        merged = {k: v for k, v in merged.items() if v and (k not in BOOSTERS or k == "super")}
+        # which is also a French adjective of its own ("c'est super"); in English it is an intensifier or a name
+        # ("super good", "the Super Bowl", "Super Tuesday").
+        merged = {k: v for k, v in merged.items() if v and (k not in BOOSTERS or (k == "super" and language != "en"))}
         merged.update({"#" + k: v for k, v in merged.items()})
         return merged
 
@@ -141,8 +189,7 @@ class ValenceScorer:
         negated = 0
         # Capitals stress a word only when the whole text is not shouted.
         shout = capital_pair and not text.isupper()
-        if found and not (elongated or shout or contrast_at >= 0 or not _BOOSTER_WORDS.isdisjoint(folded)
-                          or not NEGATORS.isdisjoint(folded)):
+        if found and not (elongated or shout or contrast_at >= 0 or not _SHIFTERS.isdisjoint(folded)):
             # No rule below can shift any word ("t" is a negator: no contraction stem either), the common case.
             values = [valence for _, valence in found]
         elif found:
@@ -162,10 +209,15 @@ class ValenceScorer:
                     emphasis += step * 0.95
                 if emphasis:
                     valence += math.copysign(emphasis, valence)
-                if not NEGATORS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]):  # a negator among the three before
+                # a negator among the three before, unless it restricts
+                if not NEGATORS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]) and not _restricts(folded, i):
                     negated += 1
                     idiom = NEGATED_IDIOMS.get(word)
+                    if word == "wait" and _cannot(folded, i):
+                        idiom = CANNOT_WAIT
                     valence = idiom if idiom is not None else valence * NEGATION_SCALAR
+                if not IRREALIS.isdisjoint(folded[i - 3 if i >= 3 else 0 : i]):
+                    valence *= IRREALIS_FACTOR
                 if contrast_at >= 0:
                     valence *= 0.5 if i < contrast_at else 1.5 if i > contrast_at else 1.0
                 values.append(valence)
@@ -192,15 +244,15 @@ class ValenceScorer:
         if may_be_sarcastic and values and max(values) > 0 and is_sarcastic(text.lower()):
             sarcasm = True
             values = [v * SARCASM_FLIP if v > 0 else v for v in values]
-        total = summed = sum(values)
-        if total and "!" in text:
-            total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_STEP, total)
         if not values or min(values) >= 0:  # one sign (the common case): the same sums without filtering
-            positive, negative = summed, 0
+            positive, negative = sum(values), 0.0
         elif max(values) <= 0:
-            positive, negative = 0, -summed
+            positive, negative = 0.0, -NEGATIVITY_WEIGHT * sum(values)
         else:
             positive = sum([v for v in values if v > 0])
-            negative = -sum([v for v in values if v < 0])
+            negative = -NEGATIVITY_WEIGHT * sum([v for v in values if v < 0])
+        total = positive - negative
+        if total and "!" in text:
+            total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_STEP, total)
         compound = total / math.sqrt(total * total + NORMALISATION_ALPHA)
         return Valence(compound=compound, positive=positive, negative=negative, hits=hits, sarcasm=sarcasm)

@@ -85,6 +85,11 @@ def test_probabilities_are_consistent(clf: Classifier) -> None:
     ("Love the new app, awesome work!!!", Sentiment.POSITIVE),
     ("@delta flight delayed 3 hours and still no update", Sentiment.NEGATIVE),
     ("Worst. Service. EVER 😡", Sentiment.NEGATIVE),
+    # a negator that means "only" does not reverse
+    ("Wish you nothing but the best!", Sentiment.POSITIVE),
+    ("je n'aime que ce forfait", Sentiment.POSITIVE),
+    ("je n'aime pas que le forfait change", Sentiment.NEGATIVE),
+    ("nothing good about it", Sentiment.NEGATIVE),
 ])
 def test_social_media_rules(clf: Classifier, text: str, expected: Sentiment) -> None:
     assert one(clf, text).sentiment is expected
@@ -174,3 +179,39 @@ def test_an_exclaimed_question_keeps_its_sentiment(clf: Classifier) -> None:
 def test_hate_is_english_and_hate_with_a_circumflex_is_french(clf: Classifier) -> None:
     assert one(clf, "j'ai hâte de recevoir mon colis").sentiment is Sentiment.POSITIVE
     assert one(clf, "I hate this app").sentiment is Sentiment.NEGATIVE
+
+
+def test_twice_escaped_text_is_read_as_its_characters(clf: Classifier) -> None:
+    from streams.classification.text import clean
+
+    assert clean(r"didn\u2019t work \ud83d\ude02") == "didn\u2019t work \U0001F602"
+    assert clean(r"C:\users\me") == r"C:\users\me"
+    assert one(clf, r"I didn\u2019t like it").sentiment is one(clf, "I didn't like it").sentiment
+
+
+def test_words_of_the_other_language_are_not_read_into_a_mention(clf: Classifier) -> None:
+    # French "plane" (of "planer") is no complaint about an English plane; English "grand" is not French "grand".
+    assert one(clf, "boarding the plane now").sentiment is Sentiment.NEUTRAL
+    assert one(clf, "un grand parc éolien au large de la côte").sentiment is Sentiment.NEUTRAL
+    # The social-media words of the other language still count: "top", "fail" and "wtf" are loanwords.
+    assert one(clf, "le nouveau forfait, top").sentiment is Sentiment.POSITIVE
+    assert one(clf, "encore un fail de la livraison").sentiment is Sentiment.NEGATIVE
+
+
+def test_negative_evidence_outweighs_as_much_positive(clf: Classifier) -> None:
+    assert one(clf, "good seats, awful food").sentiment is Sentiment.NEGATIVE
+
+
+def test_french_inflected_forms_take_their_lemma_s_valence(clf: Classifier) -> None:
+    # The lexicons list "décevoir"; tweets write "déçoivent".
+    assert one(clf, "ils nous déçoivent encore").sentiment is Sentiment.NEGATIVE
+    # Only in French mentions: "gate" (of "gâter") is no French word in "we are at the gate".
+    assert one(clf, "we are at the gate").sentiment is Sentiment.NEUTRAL
+
+
+@pytest.mark.parametrize(("supposed", "asserted"), [
+    ("it would be great to get a reply", "it is great to get a reply"),
+    ("if it is bad I will switch", "it is bad and I will switch"),
+])
+def test_a_supposed_opinion_weighs_less_than_an_asserted_one(clf: Classifier, supposed: str, asserted: str) -> None:
+    assert one(clf, supposed).score < one(clf, asserted).score

@@ -1,11 +1,12 @@
 """Maintainer tool: rebuild the shipped base lexicons from the MIT-licensed VADER packages.
 
-Not used at run time. Needs ``pip install vaderSentiment vaderSentiment-fr`` and is run by hand:
+Not used at run time. Needs ``pip install vaderSentiment vaderSentiment-fr spacy-lookups-data`` and is run by hand:
 ``python streams/classification/resources/derive_lexicons.py``. See LICENCES.md for the terms of each file.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -40,6 +41,27 @@ def _emoji_valence(package_dir: Path, english: dict[str, float]) -> dict[str, fl
     return valence
 
 
+def _french_forms(lemma_table: Path, lemmas: set[str]) -> dict[str, str]:
+    """Inflected French form -> its lemma, folded, for the lemmas a French lexicon knows ("nulles" -> "nul").
+
+    From spaCy's French lemma look-up table (spacy-lookups-data, MIT); the lexicons list mostly one form of a word,
+    tweets use them all. The loader gives a form its lemma's valence only when no lexicon lists the form itself.
+    """
+    import gzip
+    import json
+
+    from streams.classification.text import fold
+
+    forms: dict[str, str] = {}
+    for form, lemma in json.loads(gzip.decompress(lemma_table.read_bytes())).items():
+        lemma = fold(lemma[0] if isinstance(lemma, list) else lemma)
+        folded = fold(form)
+        # A lemma of two letters is a function word ("nos" -> "no", which the translated lexicon copies from English).
+        if len(lemma) > 2 and lemma in lemmas and folded != lemma and folded not in lemmas and " " not in folded:
+            forms.setdefault(folded, lemma)
+    return forms
+
+
 def _write(path: Path, entries: dict[str, float]) -> None:
     lines = [f"{key}\t{value:g}" for key, value in sorted(entries.items())]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -55,6 +77,17 @@ def main() -> None:
     _write(HERE / "vader_en.tsv", english)
     _write(HERE / "vader_fr.tsv", _vader_fr(fr_dir))
     _write(HERE / "vader_emoji.tsv", _emoji_valence(en_dir, english))
+
+    import spacy_lookups_data
+
+    sys.path.insert(0, str(HERE.parents[2]))
+    from streams.classification.lexicons import _folded, _read_tsv
+
+    french = {**_folded(_read_tsv("vader_fr.tsv")), **_read_tsv("social_fr.tsv")}
+    table = Path(spacy_lookups_data.__file__).parent / "data" / "fr_lemma_lookup.json.gz"
+    forms = _french_forms(table, {word for word, valence in french.items() if valence})
+    lines = [f"{form}\t{lemma}" for form, lemma in sorted(forms.items())]
+    (HERE / "fr_forms.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
