@@ -6,6 +6,9 @@ These are about relationships, not crises: they never open or escalate a snowbal
 
 from __future__ import annotations
 
+from functools import lru_cache
+from operator import attrgetter
+
 from streams.detection.config import DetectorConfig
 from streams.detection.memory import evict_oldest_inserted
 from streams.detection.state import (
@@ -19,8 +22,13 @@ from streams.detection.state import (
 from streams.models import Alert, AlertKind, ClassifiedMention, Severity
 from streams.timeunits import HOUR_MS
 
+_at = attrgetter("at")
 
+
+@lru_cache(maxsize=4096)
 def _snippet(text: str, width: int = 80) -> str:
+    """``text`` on one line, cut to ``width``. (A memo of a pure function: an unanswered-complaints alert lists
+    the same complaints update after update.)"""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -157,27 +165,30 @@ def complaints_alert(state: BrandState, brand_id: str, now: int, cfg: DetectorCo
 
 def _complaints_update(state: BrandState, brand_id: str, alert: ComplaintsAlert, severity: Severity, now: int,
                        cfg: DetectorConfig) -> Alert:
-    items = sorted(state.overdue.items(), key=lambda item: (item[1].at, item[0]))  # oldest first
-    listed = items[: cfg.complaints_listed]
+    overdue = state.overdue
+    # Oldest first, ties by id: (time, id) pairs compare in C, and come nearly sorted (complaints fall overdue in
+    # arrival order), so the sort is one pass.
+    order = sorted(zip(map(_at, overdue.values()), overdue))
+    listed = [(mention_id, overdue[mention_id]) for _, mention_id in order[: cfg.complaints_listed]]
     hours = cfg.answer_deadline_ms / HOUR_MS
     complaints = [{"mention_id": mention_id, "author_id": c.author, "complained_at": c.at,
                    "hours_waited": round((now - c.at) / HOUR_MS, 2), "url": c.url, "text": _snippet(c.snippet)}
                   for mention_id, c in listed]
-    oldest = (now - items[0][1].at) / HOUR_MS if items else 0.0
+    oldest = (now - order[0][0]) / HOUR_MS if order else 0.0
     if severity is Severity.RESOLVED:
         summary = f"{brand_id}: no complaint left unanswered past {hours:g} h"
         reasons = ["every complaint past the deadline was answered, or is a day past due (no longer tracked)"]
     else:
-        summary = (f"{brand_id}: {len(items)} complaint{'s' if len(items) > 1 else ''} unanswered past {hours:g} h, "
+        summary = (f"{brand_id}: {len(order)} complaint{'s' if len(order) > 1 else ''} unanswered past {hours:g} h, "
                    f"the oldest for {oldest:.1f} h")
         reasons = [f"{c['hours_waited']:.1f} h, {c['author_id'] or 'unknown author'}: {c['text']}"
                    + (f" ({c['url']})" if c["url"] else "") for c in complaints]
-        if len(items) > len(listed):
-            reasons.append(f"... and {len(items) - len(listed)} more")
+        if len(order) > len(listed):
+            reasons.append(f"... and {len(order) - len(listed)} more")
     return Alert(
         alert_id=alert.id, kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=brand_id, severity=severity,
-        opened_at=alert.opened, event_time=now, score=float(len(items)), summary=summary,
-        signals={"complaints_overdue": float(len(items)), "oldest_hours_waited": round(oldest, 2),
+        opened_at=alert.opened, event_time=now, score=float(len(order)), summary=summary,
+        signals={"complaints_overdue": float(len(order)), "oldest_hours_waited": round(oldest, 2),
                  "deadline_hours": hours},
         reasons=reasons, mention_ids=[mention_id for mention_id, _ in listed], complaints=complaints,
     )
