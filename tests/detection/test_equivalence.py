@@ -115,6 +115,43 @@ def test_day_sums_match_the_loop_exactly():
         assert got == _reference_day_sums(dow, dv, cur, live, kmax, cfg, days)
 
 
+def test_learned_terms_carried_from_bucket_to_bucket_match_a_fresh_computation():
+    """The day scale's reference terms, kept from one bucket to the next (``caches.day_terms``), are the floats a
+    fresh computation gives: through trims of the record, new weekday factors, more reference days, a skipped
+    fold (a silence folded as one week) and a restart (no cache)."""
+    from streams.detection.state import Baseline, BrandState
+
+    cfg = DetectorConfig()
+    bms = cfg.bucket_ms
+    per_day = 86_400_000 // bms
+    keep = cfg.day_reference_days * per_day + 144
+    rng = random.Random(5)
+    state = BrandState(baseline=Baseline(level=1.0), day_voices_start=0)
+    state.day_voices = [round(rng.random() * 5, 3) for _ in range(3 * per_day)]
+    cur = 7 * bms + (len(state.day_voices) - 1) * bms  # live = 7 buckets after the newest learned one
+    live = 7
+    reused = 0
+    for step in range(1500):
+        gap = 1 if step % 400 else 1 + cfg.fold_max_buckets  # now and then a long silence, folded as a week
+        cur += gap * bms
+        state.day_voices.append(round(rng.choice([0.0, 0.25, 1.0, rng.random() * 9]), 3))
+        if len(state.day_voices) > keep:
+            state.day_voices_start += (len(state.day_voices) - keep) * bms
+            del state.day_voices[: len(state.day_voices) - keep]
+        if step % 144 == 0:
+            state.baseline.dow[:] = [rng.uniform(0.2, 5.0) for _ in range(7)]
+        if step % 500 == 250:
+            state.caches = type(state.caches)()  # restored from the changelog: no cache
+        dv = state.day_voices
+        days = day_scale.reference_days(len(dv) + live, cfg)
+        kmax = min(144, len(dv) + live - days * per_day)
+        had = state.caches.day_terms
+        got = day_scale._learned_terms(state, cfg, cur, live, kmax, days)
+        reused += had is not None and had[2] is not got and had[0] == state.caches.day_terms[0]
+        assert got == day_scale._reference_terms(state.baseline.dow, dv, cur, live, live + 1, kmax, days, bms)
+    assert reused > 1000  # the cache does carry over
+
+
 def test_overdue_complaints_expire_the_same_in_or_out_of_order():
     """Complaints that fall overdue out of due order leave the ordered fast path; both forget the same ones."""
     det = SnowballDetector()
