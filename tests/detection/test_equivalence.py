@@ -174,6 +174,28 @@ def test_overdue_complaints_expire_the_same_in_or_out_of_order():
     assert paths == {False, True}  # out of order, then in order again once the stragglers are gone
 
 
+def test_oldest_overdue_complaints_are_listed_as_a_full_sort_lists_them():
+    """The unanswered-complaints alert's list: the first inserted when they are the oldest, else a full sort; the
+    same (time, id) order either way, ties and stragglers included."""
+    from streams.detection import care
+    from streams.detection.state import OverdueComplaint
+
+    rng = random.Random(6)
+    fast = 0
+    for _ in range(3000):
+        overdue = {}
+        t = T0
+        for i in range(rng.randint(0, 80)):
+            t += rng.choice([0, 0, 1000, 60_000])
+            at = t - (rng.choice([0, 3_600_000]) if rng.random() < 0.05 else 0)  # now and then a straggler
+            overdue[f"m{rng.randint(0, 10**6)}-{i}"] = OverdueComplaint(at, at + 7_200_000, None)
+        listed = rng.choice([0, 1, 5, 50])
+        expected = sorted((c.at, mid) for mid, c in overdue.items())[:listed]
+        assert care._oldest(overdue, listed) == expected
+        fast += len(overdue) > listed > 0 and set(list(overdue)[:listed]) == {mid for _, mid in expected}
+    assert fast > 100  # the first inserted are often the oldest
+
+
 def test_author_eviction_drops_the_least_recently_seen_then_smallest_ids():
     det = SnowballDetector(DetectorConfig(max_authors=10))
     state = None
