@@ -196,6 +196,26 @@ def test_oldest_overdue_complaints_are_listed_as_a_full_sort_lists_them():
     assert fast > 100  # the first inserted are often the oldest
 
 
+def test_vocabulary_eviction_drops_what_sorting_rank_term_pairs_drops():
+    """Terms evicted from the decayed vocabulary: the lowest decayed counts, ties by term, as sorting (rank, term)
+    pairs ranked by ``stats.decayed`` chooses them (zeros, ties at the cut, entries newer than now)."""
+    from streams.detection import terms
+    from streams.detection.state import Decayed
+
+    rng = random.Random(7)
+    half_life = 86_400_000
+    for _ in range(500):
+        t = T0 + 10 * 600_000
+        vocab = {f"w{rng.randint(0, 999):03d}": Decayed(rng.choice([0.0, 1.0, 2.0, round(rng.random() * 9, 3)]),
+                                                        T0 + rng.randint(0, 12) * 600_000)
+                 for _ in range(rng.randint(5, 120))}
+        drop = rng.randint(1, len(vocab))
+        ranks = {k: stats.decayed(v.value, v.at, t, half_life) for k, v in vocab.items()}
+        expected = [k for k in vocab if k not in {k for _, k in sorted((r, k) for k, r in ranks.items())[:drop]}]
+        terms._evict(vocab, drop, t, half_life)
+        assert list(vocab) == expected
+
+
 def test_author_eviction_drops_the_least_recently_seen_then_smallest_ids():
     det = SnowballDetector(DetectorConfig(max_authors=10))
     state = None
