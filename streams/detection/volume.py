@@ -85,7 +85,8 @@ def series(buckets: dict[int, Any], base: Baseline, cfg: DetectorConfig, keys: t
         else:
             closed = list(map(get, keys[:-1], repeat(0.0)))
         level, hod, dow, floor = base.level, base.hod, base.dow, cfg.min_expected_per_bucket
-        full = [max(level * hod[h] * dow[d], floor) for h, d in slots]  # seasonal.expected, inlined
+        # seasonal.expected, inlined: "floor if floor > x else x" is max(x, floor), without a call per bucket.
+        full = [floor if floor > (x := level * hod[h] * dow[d]) else x for h, d in slots]
         if cache is not None:
             cache += (closed, full)
     if counters:

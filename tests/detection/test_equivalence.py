@@ -228,3 +228,40 @@ def test_author_eviction_drops_the_least_recently_seen_then_smallest_ids():
     expected = sorted((t, k) for k, t in records.items())[drop:]
     assert sorted(state.authors) == sorted(k for _, k in expected)
     assert state.stats["authors_evicted"] == drop
+
+
+def _replay(detector, mentions):
+    from streams.detection import codec
+
+    states, alerts, gauges = {}, [], []
+    for cm_ in mentions:
+        brand = cm_.enrichment.brand_id
+        states[brand], out = detector.process(states.get(brand), cm_)
+        alerts += [a.to_record() for a in out]
+        gauges.append(detector.gauges(states[brand]))
+    return alerts, gauges, {b: codec.to_record(s) for b, s in states.items()}
+
+
+def test_an_episode_evaluated_without_what_cannot_escalate_it_takes_the_same_course(monkeypatch):
+    """While an episode is open, ``window.compute`` leaves out the day scale (above watch) and the topics that cannot
+    reach the next severity (once the episode has its topic). The replays of the scenarios with watch, warning and
+    critical episodes give the same alerts, gauges and states as evaluations that compute everything."""
+    from streams.backtest.evaluation import classify_gold
+    from streams.detection import snowball, window
+    from streams.scenarios import build_labelled
+
+    partial = []
+
+    def counted(state, cfg, episode=None):
+        sig = window.compute(state, cfg, episode)
+        partial.append(sig.partial)
+        return sig
+
+    for name in ("slow_burn", "explosive", "abrupt_10x"):
+        mentions = classify_gold(build_labelled(name))
+        monkeypatch.setattr(snowball, "compute", counted)
+        fast = _replay(SnowballDetector(), mentions)
+        monkeypatch.setattr(snowball, "compute", lambda state, cfg, episode=None: window.compute(state, cfg))
+        assert _replay(SnowballDetector(), mentions) == fast, name
+    assert sum(partial) > 100  # evaluations did leave parts out
+
