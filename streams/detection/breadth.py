@@ -5,7 +5,7 @@ however many posts they make."""
 from __future__ import annotations
 
 from itertools import compress, repeat
-from operator import attrgetter, lt
+from operator import attrgetter, eq, lt
 from zlib import crc32
 
 from streams.detection import text
@@ -66,9 +66,11 @@ def evict_authors(state: BrandState, cfg: DetectorConfig) -> None:
         drop = len(authors) - cap + cap // 5
         # The drop-th smallest last-seen time: all older go, and of those seen exactly then, the smallest ids.
         # (The same set as sorting (last seen, id) pairs, without building and sorting the pairs.)
-        cut = sorted([r.last_seen for r in authors.values()])[drop - 1]
-        older = [k for k, r in authors.items() if r.last_seen < cut]
-        older += sorted([k for k, r in authors.items() if r.last_seen == cut])[: drop - len(older)]
+        # (The loops "for k, r in authors.items(): if r.last_seen < cut" in C, as in ``forget_authors``.)
+        seen = list(map(_last_seen, authors.values()))
+        cut = sorted(seen)[drop - 1]
+        older = list(compress(authors, map(lt, seen, repeat(cut))))
+        older += sorted(compress(authors, map(eq, seen, repeat(cut))))[: drop - len(older)]
         for k in older:
             del authors[k]
         state.stats["authors_evicted"] += drop

@@ -6,6 +6,10 @@ These are about relationships, not crises: they never open or escalate a snowbal
 
 from __future__ import annotations
 
+from functools import lru_cache
+from itertools import islice
+from operator import attrgetter
+
 from streams.detection.config import DetectorConfig
 from streams.detection.memory import evict_oldest_inserted
 from streams.detection.state import (
@@ -18,6 +22,8 @@ from streams.detection.state import (
 )
 from streams.models import Alert, AlertKind, ClassifiedMention, Severity
 from streams.timeunits import HOUR_MS
+
+_at = attrgetter("at")
 
 
 def _snippet(text: str, width: int = 80) -> str:
@@ -157,30 +163,56 @@ def complaints_alert(state: BrandState, brand_id: str, now: int, cfg: DetectorCo
 
 def _complaints_update(state: BrandState, brand_id: str, alert: ComplaintsAlert, severity: Severity, now: int,
                        cfg: DetectorConfig) -> Alert:
-    items = sorted(state.overdue.items(), key=lambda item: (item[1].at, item[0]))  # oldest first
-    listed = items[: cfg.complaints_listed]
+    overdue = state.overdue
+    order = _oldest(overdue, cfg.complaints_listed)
     hours = cfg.answer_deadline_ms / HOUR_MS
-    complaints = [{"mention_id": mention_id, "author_id": c.author, "complained_at": c.at,
-                   "hours_waited": round((now - c.at) / HOUR_MS, 2), "url": c.url, "text": _snippet(c.snippet)}
-                  for mention_id, c in listed]
-    oldest = (now - items[0][1].at) / HOUR_MS if items else 0.0
+    complaints, reasons = [], []
+    for at, mention_id in order:
+        c = overdue[mention_id]
+        waited = round((now - at) / HOUR_MS, 2)
+        text, line = _listed(c.author, c.snippet, c.url)
+        complaints.append({"mention_id": mention_id, "author_id": c.author, "complained_at": at,
+                           "hours_waited": waited, "url": c.url, "text": text})
+        reasons.append(f"{waited:.1f} h{line}")
+    count = len(overdue)
+    oldest_at = order[0][0] if order else min(map(_at, overdue.values()), default=None)
+    oldest = (now - oldest_at) / HOUR_MS if oldest_at is not None else 0.0
     if severity is Severity.RESOLVED:
         summary = f"{brand_id}: no complaint left unanswered past {hours:g} h"
         reasons = ["every complaint past the deadline was answered, or is a day past due (no longer tracked)"]
     else:
-        summary = (f"{brand_id}: {len(items)} complaint{'s' if len(items) > 1 else ''} unanswered past {hours:g} h, "
+        summary = (f"{brand_id}: {count} complaint{'s' if count > 1 else ''} unanswered past {hours:g} h, "
                    f"the oldest for {oldest:.1f} h")
-        reasons = [f"{c['hours_waited']:.1f} h, {c['author_id'] or 'unknown author'}: {c['text']}"
-                   + (f" ({c['url']})" if c["url"] else "") for c in complaints]
-        if len(items) > len(listed):
-            reasons.append(f"... and {len(items) - len(listed)} more")
+        if count > len(order):
+            reasons.append(f"... and {count - len(order)} more")
     return Alert(
         alert_id=alert.id, kind=AlertKind.UNANSWERED_COMPLAINT, brand_id=brand_id, severity=severity,
-        opened_at=alert.opened, event_time=now, score=float(len(items)), summary=summary,
-        signals={"complaints_overdue": float(len(items)), "oldest_hours_waited": round(oldest, 2),
+        opened_at=alert.opened, event_time=now, score=float(count), summary=summary,
+        signals={"complaints_overdue": float(count), "oldest_hours_waited": round(oldest, 2),
                  "deadline_hours": hours},
-        reasons=reasons, mention_ids=[mention_id for mention_id, _ in listed], complaints=complaints,
+        reasons=reasons, mention_ids=[mention_id for _, mention_id in order], complaints=complaints,
     )
+
+
+def _oldest(overdue: dict[str, OverdueComplaint], listed: int) -> list[tuple[int, str]]:
+    """(time, id) of the ``listed`` oldest overdue complaints, oldest first, ties by id.
+
+    Complaints fall overdue in arrival order, so the oldest are nearly always the first inserted: when the first
+    ``listed`` are all older than every other one, only they are sorted. Otherwise (a straggler), all are."""
+    if listed <= 0:
+        return []
+    first = list(zip(map(_at, islice(overdue.values(), listed)), overdue, strict=False))
+    if len(overdue) > listed and max(first)[0] >= min(map(_at, islice(overdue.values(), listed, None))):
+        return sorted(zip(map(_at, overdue.values()), overdue, strict=True))[:listed]
+    first.sort()
+    return first
+
+
+@lru_cache(maxsize=4096)
+def _listed(author: str | None, snippet: str, url: str | None) -> tuple[str, str]:
+    """(the complaint's text as listed, the end of its line in the alert's reasons), the same update after update."""
+    text = _snippet(snippet)
+    return text, f", {author or 'unknown author'}: {text}" + (f" ({url})" if url else "")
 
 
 def repeat_critic(cm: ClassifiedMention, author: AuthorRecord, cfg: DetectorConfig) -> list[Alert]:

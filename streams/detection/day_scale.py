@@ -48,7 +48,8 @@ def scan(state: BrandState, cfg: DetectorConfig, sig: WindowSignals, observed: l
     dow = state.baseline.dow
     sums = state.caches.day_sums
     if sums is None or sums[0] != cur or sums[1] != live:
-        sums = state.caches.day_sums = _day_sums(dow, cfg, dv, cur, live, kmax, days)
+        sums = state.caches.day_sums = _day_sums(dow, cfg, dv, cur, live, kmax, days,
+                                                 _learned_terms(state, cfg, cur, live, kmax, days))
         sums.append(_live_references(dow, cfg, dv, cur, live, kmax, days))
     # The live buckets (newest first), exactly as a full scan would add them: "for k: o += observed; for j:
     # r += w * reference * today / that day", w the elapsed fraction for the current bucket (k = 1) and 1.0 for
@@ -113,7 +114,7 @@ def _keep_best_day_window(sig: WindowSignals, windows: Iterable[tuple[int, float
 
 
 def _day_sums(dow: list[float], cfg: DetectorConfig, dv: list[float], cur: int, live: int,
-              kmax: int, days: int) -> list[Any]:
+              kmax: int, days: int, terms: list[float] | None = None) -> list[Any]:
     """[cur, live, windows k, learned voices, learned reference, (voices, reference) of the recent window's learned
     buckets or None] of the candidate windows of ``day_scan``.
 
@@ -121,10 +122,9 @@ def _day_sums(dow: list[float], cfg: DetectorConfig, dv: list[float], cur: int, 
     (``day_recent_hours``) when it is longer than the live buckets, the voices of its learned buckets (k > live,
     all in ``dv``) and their weekday-adjusted reference. Valid while the bucket and the
     number of live buckets are those it was computed for: ``dv`` and the weekday factors only change when
-    the watermark enters a new bucket.
+    the watermark enters a new bucket. ``terms``: the learned buckets' ``_reference_terms``, when known.
     """
     bms = cfg.bucket_ms
-    per_day = DAY_MS // bms
     start_min = cfg.day_min_window_hours * HOUR_MS // bms
     step = HOUR_MS // bms
     nd = len(dv)
@@ -134,20 +134,8 @@ def _day_sums(dow: list[float], cfg: DetectorConfig, dv: list[float], cur: int, 
     # The loop "for k: o += dv[i]; for j: r += dv[i - j * per_day] * today / that day" as running sums over lists
     # (itertools.accumulate adds in the same order, so the sums are the same floats).
     o = list(accumulate(dv[nd - 1:nd - m - 1:-1] if nd > m else dv[::-1]))
-    # Weekday of each bucket (k = live + 1 .. kmax, newest first), built a day at a time.
-    weekdays: list[int] = []
-    k = live + 1
-    while k <= kmax:
-        day = (cur - (k - 1) * bms) // DAY_MS
-        end = min(kmax, (cur - day * DAY_MS) // bms + 1)  # the oldest bucket of that day
-        weekdays += [weekday_of_day(day)] * (end - k + 1)
-        k = end + 1
-    today = [dow[w] for w in weekdays]
-    terms = [0.0] * (days * m)  # interleaved: bucket 1 day 1, bucket 1 day 2, ..., as the loop adds them
-    for j in range(1, days + 1):
-        lo, hi = nd - m - j * per_day, nd - j * per_day  # dv[i - j * per_day] for i = nd - 1 down to nd - m
-        ref = dv[hi - 1:lo - 1:-1] if lo > 0 else dv[hi - 1::-1]
-        terms[j - 1::days] = [x * a / dow[(w - j) % 7] for x, a, w in zip(ref, today, weekdays, strict=True)]
+    if terms is None:
+        terms = _reference_terms(dow, dv, cur, live, live + 1, kmax, days, bms)
     r = list(accumulate(terms))[days - 1::days]
     ks, os_, rs = [], [], []
     recent = cfg.day_recent_hours * HOUR_MS // bms
@@ -158,6 +146,63 @@ def _day_sums(dow: list[float], cfg: DetectorConfig, dv: list[float], cur: int, 
         os_.append(o[k - live - 1])
         rs.append(r[k - live - 1])
     return [cur, live, ks, os_, rs, recent_sums]
+
+
+def _reference_terms(dow: list[float], dv: list[float], cur: int, live: int, k_first: int, k_last: int,
+                     days: int, bms: int) -> list[float]:
+    """The reference terms "dv[i - j * per_day] * today / that day" of the learned buckets k = k_first .. k_last
+    (newest first; ``dv[nd - (k - live)]`` is bucket k's voices), interleaved as the scan adds them: bucket k_first
+    day 1, bucket k_first day 2, ..., then bucket k_first + 1."""
+    per_day = DAY_MS // bms
+    nd = len(dv)
+    # Weekday of each bucket, built a day at a time.
+    weekdays: list[int] = []
+    k = k_first
+    while k <= k_last:
+        day = (cur - (k - 1) * bms) // DAY_MS
+        end = min(k_last, (cur - day * DAY_MS) // bms + 1)  # the oldest bucket of that day
+        weekdays += [weekday_of_day(day)] * (end - k + 1)
+        k = end + 1
+    today = [dow[w] for w in weekdays]
+    terms = [0.0] * (days * len(weekdays))
+    for j in range(1, days + 1):
+        # dv[i - j * per_day] for i = nd - (k_first - live) down to nd - (k_last - live)
+        lo, hi = nd - (k_last - live) - j * per_day, nd - (k_first - live) - j * per_day + 1
+        ref = dv[hi - 1:lo - 1:-1] if lo > 0 else dv[hi - 1::-1]
+        terms[j - 1::days] = [x * a / dow[(w - j) % 7] for x, a, w in zip(ref, today, weekdays, strict=True)]
+    return terms
+
+
+def _learned_terms(state: BrandState, cfg: DetectorConfig, cur: int, live: int, kmax: int,
+                   days: int) -> list[float]:
+    """``_reference_terms`` of the learned buckets k = live + 1 .. kmax, from the previous bucket's when they hold.
+
+    A learned bucket's terms never change while the weekday factors and the number of days do not (its voices
+    and its reference days' are recorded, its weekday is its own): when the watermark enters the next bucket,
+    the terms of the buckets learned since are computed and put in front, and the oldest dropped. Each ``dv``
+    value is known by its place in the whole record (``day_voices_start`` counts the ones dropped), so a bucket
+    keeps its terms whatever was dropped (``caches.day_terms``; never saved)."""
+    dv, dow, bms = state.day_voices, state.baseline.dow, cfg.bucket_ms
+    if state.day_voices_start is None:  # a state built by hand: no place to know the buckets by
+        return _reference_terms(dow, dv, cur, live, live + 1, kmax, days, bms)
+    m = kmax - live
+    newest = state.day_voices_start // bms + len(dv) - 1  # the place of dv[-1] (bucket k = live + 1)
+    # What ties places to times: the same while buckets are learned one after another (a silence folded as one
+    # week breaks it).
+    key = (days, tuple(dow), cur // bms - live - newest)
+    cached = state.caches.day_terms
+    if cached is not None and cached[0] == key:
+        _, had_newest, had = cached
+        added = newest - had_newest
+        if 0 <= added and (m - added) * days <= len(had):
+            terms = had[: max(m - added, 0) * days]
+            if added:
+                terms[:0] = _reference_terms(dow, dv, cur, live, live + 1, live + min(added, m), days, bms)
+            state.caches.day_terms = (key, newest, terms)
+            return terms
+    terms = _reference_terms(dow, dv, cur, live, live + 1, kmax, days, bms)
+    state.caches.day_terms = (key, newest, terms)
+    return terms
 
 
 def reference_days(n: int, cfg: DetectorConfig) -> int:

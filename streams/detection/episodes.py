@@ -14,7 +14,7 @@ from streams.detection.config import DetectorConfig
 from streams.detection.severity import Held, assess, sustained_surge
 from streams.detection.signals import WindowSignals
 from streams.detection.state import BrandState, Episode, LastEpisode
-from streams.detection.window import for_alert
+from streams.detection.window import complete, complete_day, for_alert
 from streams.models import Alert, AlertKind, Severity
 from streams.timeunits import DAY_MS, MINUTE_MS, hour_of_day
 
@@ -47,11 +47,16 @@ class Lifecycle:
         if episode.topic is None and sig.topic is not None:
             episode.topic = sig.topic
         current = Severity(episode.severity)
+        # ``sig`` may leave out what cannot escalate the episode (``window.compute``): whether the level is above
+        # the episode's is the same with or without it, and it is completed before anything else reads it.
         if level is not None and level.rank > current.rank:
             episode.severity, episode.last_emit, episode.calm_since = str(level), now, None
+            held = self._completed(state, sig, held, now, warming_up)  # the same level: what was left out is below
             return [self._alert(state, brand_id, episode, level, sig, held, now)]
-        calm = sig.glr_short < cfg.resolve_glr and sig.ratio_hour < cfg.resolve_ratio and not (
-            episode.severity != "watch" and sustained_surge(sig, cfg))  # a day-long surge is not calm while it lasts
+        calm = sig.glr_short < cfg.resolve_glr and sig.ratio_hour < cfg.resolve_ratio
+        if calm and episode.severity != "watch":
+            complete_day(state, cfg, sig)
+            calm = not sustained_surge(sig, cfg)  # a day-long surge is not calm while it lasts
         if not calm:
             episode.calm_since = None
         else:
@@ -60,11 +65,20 @@ class Lifecycle:
             if now - episode.calm_since >= cfg.resolve_hold_ms:
                 state.episode = None
                 state.last_episode = LastEpisode(id=episode.id, opened=episode.opened, resolved=now)
+                held = self._completed(state, sig, held, now, warming_up)
                 return [self._alert(state, brand_id, episode, Severity.RESOLVED, sig, held, now)]
         if now - episode.last_emit >= cfg.update_interval_ms:
             episode.last_emit = now
+            held = self._completed(state, sig, held, now, warming_up)
             return [self._alert(state, brand_id, episode, current, sig, held, now)]
         return []
+
+    def _completed(self, state: BrandState, sig: WindowSignals, held: Held, now: int, warming_up: bool) -> Held:
+        """``held`` as the whole ``sig`` gives it, once completed (and the topic ``assess`` names): an alert says
+        why the window holds no higher level, which the left-out parts may change (the day scale's warning)."""
+        if complete(state, self.config, sig):
+            _, held = assess(sig, self.config, now - state.first, warming_up)
+        return held
 
     def _alert(self, state: BrandState, brand_id: str, episode: Episode, severity: Severity,
                sig: WindowSignals, held: Held, now: int) -> Alert:

@@ -57,6 +57,12 @@ class WindowSignals:
     brand_posts: int = 0
     minutes_since_brand_post: float = -1.0
     episode_minutes: float = 0.0
+    # What ``window.compute`` left for ``window.complete`` when only what could escalate an open episode was asked
+    # for: the day scale's arguments, the topic scans' arguments, and the topic compute named (before ``assess``).
+    partial: bool = False
+    deferred_day: tuple[list[float], float] | None = None
+    deferred_topics: tuple[tuple[int, ...], tuple[tuple[int, int], ...], float] | None = None
+    computed_topic: str | None = None
 
     def as_signals(self) -> dict[str, float]:
         """The alert's ``signals`` map: every value a person or a rule may want, as plain floats."""

@@ -265,7 +265,7 @@ class SnowballDetector:
                 total = sum(c.total for c in cells)
                 state.gauges.negative_share = round(sum(c.negatives for c in cells) / total, 4) if total else 0.0
                 return []
-        sig = compute(state, cfg)
+        sig = compute(state, cfg, state.episode)
         state.gauges = Gauges(score=round(sig.glr, 3), negative_share=round(sig.negative_share, 4),
                               volume_ratio=round(sig.ratio, 3), distinct_authors=float(sig.distinct_authors))
         alerts = self.lifecycle.step(state, brand_id, sig)

@@ -200,6 +200,7 @@ class Caches:
     """Derivable from the rest of the state; in memory only, recomputed after a restore (window.py)."""
 
     day_sums: list[Any] | None = None  # the day-scale test's sums over learned buckets, for the current bucket
+    day_terms: tuple[Any, int, list[float]] | None = None  # the learned buckets' reference terms (day_scale.py)
     series_bucket: int | None = None  # the bucket ``series`` was computed for
     series: dict[str, list[Any]] = field(default_factory=dict)  # "" (the brand) or "t" + topic -> its series cache
 

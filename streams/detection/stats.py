@@ -85,7 +85,9 @@ def glr_below_sums(last_o: float, last_e: float, older_o: Sequence[float], older
     log = math.log
     a = min_window - 1
     while a < n:
-        b = min(n - 1, a + max(1, a // 2))
+        b = a + (a // 2 if a > 1 else 1)  # min(n - 1, a + max(1, a // 2)), without the calls
+        if b > n - 1:
+            b = n - 1
         o, e = last_o + older_o[b], last_e + older_e[a]
         if o > e > 0 and o * log(o / e) - (o - e) >= limit:
             return False

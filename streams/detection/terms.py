@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import _count_elements  # type: ignore[attr-defined]  # Counter.update's counting loop
+from itertools import compress, repeat
+from operator import attrgetter, eq, lt, mul
 
 from streams.detection import text
 from streams.detection.config import DetectorConfig
@@ -12,6 +14,8 @@ from streams.detection.stats import decayed
 
 _findall_terms = text.TERM.findall
 _STOPWORDS = text.STOPWORDS
+_at = attrgetter("at")
+_value = attrgetter("value")
 
 
 def count(state: BrandState, detail: BucketDetail, normalized: str, cfg: DetectorConfig) -> None:
@@ -50,11 +54,26 @@ def fold(state: BrandState, terms: dict[str, int], t: int, cfg: DetectorConfig) 
     else:
         mass.value = round(decayed(mass.value, mass.at, t, half_life) + sum(terms.values()), 3)
         mass.at = max(mass.at, t)
-    if len(vocab) > cfg.max_vocab:  # memory.evict_lowest ranked by stats.decayed, in one pass
-        ranks = [v.value if v.value == 0.0 or t <= v.at else v.value * 0.5 ** ((t - v.at) / half_life)
-                 for v in vocab.values()]
-        for _, key in sorted(zip(ranks, vocab, strict=True))[: len(vocab) - cfg.max_vocab + cfg.max_vocab // 5]:
-            del vocab[key]
+    if len(vocab) > cfg.max_vocab:
+        _evict(vocab, len(vocab) - cfg.max_vocab + cfg.max_vocab // 5, t, half_life)
+
+
+def _evict(vocab: dict[str, Decayed], drop: int, t: int, half_life: int) -> None:
+    """Drop the ``drop`` terms of lowest decayed count at ``t`` (ties: the smallest terms), as
+    ``memory.evict_lowest`` ranked by ``stats.decayed`` does.
+
+    Entries were last folded at few times (bucket starts), so the decay factors are computed once per time and
+    the ranks in C; the cut is the drop-th smallest rank: all lower go, and of those at the cut, the smallest
+    terms (the same set as sorting (rank, term) pairs, without building and sorting the pairs)."""
+    ats = list(map(_at, vocab.values()))
+    # value * 1.0 is value, and 0.0 * factor is 0.0: stats.decayed's own cases.
+    factors = {at: 1.0 if t <= at else 0.5 ** ((t - at) / half_life) for at in set(ats)}
+    ranks = list(map(mul, map(_value, vocab.values()), map(factors.__getitem__, ats)))
+    cut = sorted(ranks)[drop - 1]
+    gone = list(compress(vocab, map(lt, ranks, repeat(cut))))
+    gone += sorted(compress(vocab, map(eq, ranks, repeat(cut))))[: drop - len(gone)]
+    for key in gone:
+        del vocab[key]
 
 
 def emerging(state: BrandState, cfg: DetectorConfig, now: int,

@@ -42,11 +42,12 @@ def leading(state: BrandState, voices_hour: float) -> tuple[str | None, float]:
 
 
 def scans(state: BrandState, cfg: DetectorConfig, keys: tuple[int, ...], slots: tuple[tuple[int, int], ...],
-          fraction: float) -> dict[str, tuple[float, float, float]]:
+          fraction: float, floor: float | None = None) -> dict[str, tuple[float, float, float]]:
     """(GLR, observed, expected) of each topic whose GLR may reach a severity: the others cannot change the level
-    (``severity.assess``) nor the calm of the brand, and show nowhere in an alert."""
+    (``severity.assess``) nor the calm of the brand, and show nowhere in an alert. ``floor``: a higher GLR than the
+    lowest severity's, when only the topics that may reach it matter (``window.compute``)."""
     out = {}
-    lowest = min(cfg.watch_glr, cfg.warning_glr, cfg.critical_glr)
+    lowest = min(cfg.watch_glr, cfg.warning_glr, cfg.critical_glr) if floor is None else floor
     last_key = keys[-1]
     for topic, sub in state.topics.items():
         buckets, base = sub.buckets, sub.baseline

@@ -33,12 +33,24 @@ def cell(state: BrandState, bucket: int) -> Bucket:
     return found
 
 
-@lru_cache(maxsize=64)
 def grid(bms: int, horizon: int, first: int, cur: int) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
     """The horizon's bucket starts, oldest first, and their (hour of day, day of week) slots: shared by the brand's
-    series and every topic's. (A memo of a pure function: every evaluation in a bucket needs the same grid.)"""
-    starts = range(max(first, cur - (horizon - 1) * bms), cur + bms, bms)
-    return tuple(starts), tuple((hour_of_day(s), weekday(s)) for s in starts)
+    series and every topic's."""
+    return _grid(bms, max(first, cur - (horizon - 1) * bms), cur)
+
+
+@lru_cache(maxsize=256)
+def _grid(bms: int, start: int, cur: int) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """(A memo of a pure function: every evaluation in a bucket needs the same grid, whatever the brand once its
+    history is longer than the horizon.)"""
+    starts = range(start, cur + bms, bms)
+    return tuple(starts), tuple(map(_slot, starts))
+
+
+@lru_cache(maxsize=4096)
+def _slot(start: int) -> tuple[int, int]:
+    """(hour of day, day of week) of a bucket (a memo: the next bucket's grid shares all but one)."""
+    return hour_of_day(start), weekday(start)
 
 
 @lru_cache(maxsize=64)
@@ -85,7 +97,8 @@ def series(buckets: dict[int, Any], base: Baseline, cfg: DetectorConfig, keys: t
         else:
             closed = list(map(get, keys[:-1], repeat(0.0)))
         level, hod, dow, floor = base.level, base.hod, base.dow, cfg.min_expected_per_bucket
-        full = [max(level * hod[h] * dow[d], floor) for h, d in slots]  # seasonal.expected, inlined
+        # seasonal.expected, inlined: "floor if floor > x else x" is max(x, floor), without a call per bucket.
+        full = [floor if floor > (x := level * hod[h] * dow[d]) else x for h, d in slots]
         if cache is not None:
             cache += (closed, full)
     if counters:

@@ -7,19 +7,27 @@ evaluations that emit an alert, what only an alert shows.
 
 from __future__ import annotations
 
+import math
+
 from streams.detection import breadth, cascades, day_scale, terms, topics, volume
 from streams.detection.clusters import term_clusters
 from streams.detection.config import DetectorConfig
 from streams.detection.signals import WindowSignals
-from streams.detection.state import BrandState
+from streams.detection.state import BrandState, Episode
 from streams.detection.stats import poisson_sf
+from streams.models import Severity
 
 __all__ = ["WindowSignals", "compute", "for_alert"]
 
 
-def compute(state: BrandState, cfg: DetectorConfig) -> WindowSignals:
+def compute(state: BrandState, cfg: DetectorConfig, episode: Episode | None = None) -> WindowSignals:
     """The signals an evaluation decides on. The ones only an alert shows (p-value, amplification, first-time
-    share, acceleration, cascade, terms, examples) are left to ``for_alert``, which runs on the same state."""
+    share, acceleration, cascade, terms, examples) are left to ``for_alert``, which runs on the same state.
+
+    ``episode``: the open episode. Then what cannot change its course is left out, for ``complete`` to compute
+    exactly as without it before anything reads it (the episode's calm, an alert): the day scale raises a level
+    to warning at most (``severity.assess``), so it cannot escalate a warning or critical episode; and once the
+    episode has its topic, a topic matters only if it may reach the GLR of a severity above the episode's."""
     bms = cfg.bucket_ms
     cur = state.current
     fraction = max((state.watermark - cur) / bms, 0.05)
@@ -41,15 +49,56 @@ def compute(state: BrandState, cfg: DetectorConfig) -> WindowSignals:
     sig.negative_share = sig.negatives_hour / sig.mentions_hour if sig.mentions_hour else 0.0
 
     live = (cur - state.folded) // bms + 1  # buckets not learned yet: the end of observed
-    day_scale.scan(state, cfg, sig, v.observed_series[-live:] if live > 0 else [], fraction)
+    day_args = (v.observed_series[-live:] if live > 0 else [], fraction)
+    above = Severity(episode.severity) if episode is not None else None
+    if above is not None and above.rank >= Severity.WARNING.rank:
+        sig.deferred_day = day_args
+    else:
+        day_scale.scan(state, cfg, sig, *day_args)
     sig.distinct_authors, sig.top_author_share = breadth.signals(state)
     topic, share = topics.leading(state, sig.voices_hour)
     if topic is not None:
         sig.topic, sig.topic_share = topic, share
-    sig.topic_glr = topics.scans(state, cfg, keys, slots, fraction)
+    sig.computed_topic = sig.topic
+    floor = _next_glr(cfg, above) if episode is not None and episode.topic is not None else None
+    sig.topic_glr = topics.scans(state, cfg, keys, slots, fraction, floor)
+    if floor is not None:
+        sig.deferred_topics = (keys, slots, fraction)
+    sig.partial = sig.deferred_day is not None or floor is not None
     if sig.glr >= cfg.critical_glr:  # only critical needs to know whether a cascade is supercritical
         _cascade(state, cfg, sig, state.watermark)
     return sig
+
+
+def _next_glr(cfg: DetectorConfig, above: Severity | None) -> float | None:
+    """The GLR a topic needs to raise the level above ``above`` (None: any severity's, the lowest)."""
+    if above is None:
+        return None
+    if above is Severity.WATCH:
+        return min(cfg.warning_glr, cfg.critical_glr)
+    return cfg.critical_glr if above is Severity.WARNING else math.inf
+
+
+def complete_day(state: BrandState, cfg: DetectorConfig, sig: WindowSignals) -> None:
+    """The day scale ``compute`` left out, if it did."""
+    if sig.deferred_day is not None:
+        day_scale.scan(state, cfg, sig, *sig.deferred_day)
+        sig.deferred_day = None
+
+
+def complete(state: BrandState, cfg: DetectorConfig, sig: WindowSignals) -> bool:
+    """Fill in what ``compute`` left out (the state unchanged since), so that ``sig`` is what ``compute`` without
+    the episode gives, its topic put back to the one compute named (before ``assess`` named another). False:
+    nothing was left out, or it was completed already."""
+    if not sig.partial:
+        return False
+    complete_day(state, cfg, sig)
+    if sig.deferred_topics is not None:
+        sig.topic_glr = topics.scans(state, cfg, *sig.deferred_topics)
+        sig.deferred_topics = None
+    sig.topic = sig.computed_topic
+    sig.partial = False
+    return True
 
 
 def for_alert(state: BrandState, cfg: DetectorConfig, sig: WindowSignals,

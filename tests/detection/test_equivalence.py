@@ -115,6 +115,43 @@ def test_day_sums_match_the_loop_exactly():
         assert got == _reference_day_sums(dow, dv, cur, live, kmax, cfg, days)
 
 
+def test_learned_terms_carried_from_bucket_to_bucket_match_a_fresh_computation():
+    """The day scale's reference terms, kept from one bucket to the next (``caches.day_terms``), are the floats a
+    fresh computation gives: through trims of the record, new weekday factors, more reference days, a skipped
+    fold (a silence folded as one week) and a restart (no cache)."""
+    from streams.detection.state import Baseline, BrandState
+
+    cfg = DetectorConfig()
+    bms = cfg.bucket_ms
+    per_day = 86_400_000 // bms
+    keep = cfg.day_reference_days * per_day + 144
+    rng = random.Random(5)
+    state = BrandState(baseline=Baseline(level=1.0), day_voices_start=0)
+    state.day_voices = [round(rng.random() * 5, 3) for _ in range(3 * per_day)]
+    cur = 7 * bms + (len(state.day_voices) - 1) * bms  # live = 7 buckets after the newest learned one
+    live = 7
+    reused = 0
+    for step in range(1500):
+        gap = 1 if step % 400 else 1 + cfg.fold_max_buckets  # now and then a long silence, folded as a week
+        cur += gap * bms
+        state.day_voices.append(round(rng.choice([0.0, 0.25, 1.0, rng.random() * 9]), 3))
+        if len(state.day_voices) > keep:
+            state.day_voices_start += (len(state.day_voices) - keep) * bms
+            del state.day_voices[: len(state.day_voices) - keep]
+        if step % 144 == 0:
+            state.baseline.dow[:] = [rng.uniform(0.2, 5.0) for _ in range(7)]
+        if step % 500 == 250:
+            state.caches = type(state.caches)()  # restored from the changelog: no cache
+        dv = state.day_voices
+        days = day_scale.reference_days(len(dv) + live, cfg)
+        kmax = min(144, len(dv) + live - days * per_day)
+        had = state.caches.day_terms
+        got = day_scale._learned_terms(state, cfg, cur, live, kmax, days)
+        reused += had is not None and had[2] is not got and had[0] == state.caches.day_terms[0]
+        assert got == day_scale._reference_terms(state.baseline.dow, dv, cur, live, live + 1, kmax, days, bms)
+    assert reused > 1000  # the cache does carry over
+
+
 def test_overdue_complaints_expire_the_same_in_or_out_of_order():
     """Complaints that fall overdue out of due order leave the ordered fast path; both forget the same ones."""
     det = SnowballDetector()
@@ -137,6 +174,48 @@ def test_overdue_complaints_expire_the_same_in_or_out_of_order():
     assert paths == {False, True}  # out of order, then in order again once the stragglers are gone
 
 
+def test_oldest_overdue_complaints_are_listed_as_a_full_sort_lists_them():
+    """The unanswered-complaints alert's list: the first inserted when they are the oldest, else a full sort; the
+    same (time, id) order either way, ties and stragglers included."""
+    from streams.detection import care
+    from streams.detection.state import OverdueComplaint
+
+    rng = random.Random(6)
+    fast = 0
+    for _ in range(3000):
+        overdue = {}
+        t = T0
+        for i in range(rng.randint(0, 80)):
+            t += rng.choice([0, 0, 1000, 60_000])
+            at = t - (rng.choice([0, 3_600_000]) if rng.random() < 0.05 else 0)  # now and then a straggler
+            overdue[f"m{rng.randint(0, 10**6)}-{i}"] = OverdueComplaint(at, at + 7_200_000, None)
+        listed = rng.choice([0, 1, 5, 50])
+        expected = sorted((c.at, mid) for mid, c in overdue.items())[:listed]
+        assert care._oldest(overdue, listed) == expected
+        fast += len(overdue) > listed > 0 and set(list(overdue)[:listed]) == {mid for _, mid in expected}
+    assert fast > 100  # the first inserted are often the oldest
+
+
+def test_vocabulary_eviction_drops_what_sorting_rank_term_pairs_drops():
+    """Terms evicted from the decayed vocabulary: the lowest decayed counts, ties by term, as sorting (rank, term)
+    pairs ranked by ``stats.decayed`` chooses them (zeros, ties at the cut, entries newer than now)."""
+    from streams.detection import terms
+    from streams.detection.state import Decayed
+
+    rng = random.Random(7)
+    half_life = 86_400_000
+    for _ in range(500):
+        t = T0 + 10 * 600_000
+        vocab = {f"w{rng.randint(0, 999):03d}": Decayed(rng.choice([0.0, 1.0, 2.0, round(rng.random() * 9, 3)]),
+                                                        T0 + rng.randint(0, 12) * 600_000)
+                 for _ in range(rng.randint(5, 120))}
+        drop = rng.randint(1, len(vocab))
+        ranks = {k: stats.decayed(v.value, v.at, t, half_life) for k, v in vocab.items()}
+        expected = [k for k in vocab if k not in {k for _, k in sorted((r, k) for k, r in ranks.items())[:drop]}]
+        terms._evict(vocab, drop, t, half_life)
+        assert list(vocab) == expected
+
+
 def test_author_eviction_drops_the_least_recently_seen_then_smallest_ids():
     det = SnowballDetector(DetectorConfig(max_authors=10))
     state = None
@@ -149,3 +228,40 @@ def test_author_eviction_drops_the_least_recently_seen_then_smallest_ids():
     expected = sorted((t, k) for k, t in records.items())[drop:]
     assert sorted(state.authors) == sorted(k for _, k in expected)
     assert state.stats["authors_evicted"] == drop
+
+
+def _replay(detector, mentions):
+    from streams.detection import codec
+
+    states, alerts, gauges = {}, [], []
+    for cm_ in mentions:
+        brand = cm_.enrichment.brand_id
+        states[brand], out = detector.process(states.get(brand), cm_)
+        alerts += [a.to_record() for a in out]
+        gauges.append(detector.gauges(states[brand]))
+    return alerts, gauges, {b: codec.to_record(s) for b, s in states.items()}
+
+
+def test_an_episode_evaluated_without_what_cannot_escalate_it_takes_the_same_course(monkeypatch):
+    """While an episode is open, ``window.compute`` leaves out the day scale (above watch) and the topics that cannot
+    reach the next severity (once the episode has its topic). The replays of the scenarios with watch, warning and
+    critical episodes give the same alerts, gauges and states as evaluations that compute everything."""
+    from streams.backtest.evaluation import classify_gold
+    from streams.detection import snowball, window
+    from streams.scenarios import build_labelled
+
+    partial = []
+
+    def counted(state, cfg, episode=None):
+        sig = window.compute(state, cfg, episode)
+        partial.append(sig.partial)
+        return sig
+
+    for name in ("slow_burn", "explosive", "abrupt_10x"):
+        mentions = classify_gold(build_labelled(name))
+        monkeypatch.setattr(snowball, "compute", counted)
+        fast = _replay(SnowballDetector(), mentions)
+        monkeypatch.setattr(snowball, "compute", lambda state, cfg, episode=None: window.compute(state, cfg))
+        assert _replay(SnowballDetector(), mentions) == fast, name
+    assert sum(partial) > 100  # evaluations did leave parts out
+
