@@ -128,13 +128,21 @@ def _bands(max_distance: int) -> list[tuple[int, int, int]]:
     return [(low, (1 << (high - low)) - 1, number) for number, (low, high) in enumerate(pairwise(bounds))]
 
 
+# Marks a memory answers by scanning before it builds its index: a build costs about as many scans.
+INDEX_AFTER = 8
+
+
 class NearDuplicateMemory:
     """One brand's state (the layout above) with an exact index over its fingerprints.
 
     ``mark`` gives what a scan of every remembered fingerprint gives (the closest one in distance, then the
     earliest in event time, then the first remembered) and leaves the state as the scan leaves it, key order
     included, but looks only at the fingerprints that share a band of bits with the new one. Expiry pops a
-    heap by event time instead of scanning. Build one per brand and batch: building costs one scan.
+    heap by event time instead of scanning. Build one per brand and batch.
+
+    The index costs about as much to build as ``INDEX_AFTER`` scans, and a live batch often holds only a few
+    mentions of a brand: so the first ``INDEX_AFTER`` marks scan (the same answers), and only a memory marking
+    more builds its index.
     """
 
     def __init__(self, state: State | None, config: NearDuplicateConfig = NearDuplicateConfig(), *,
@@ -152,9 +160,13 @@ class NearDuplicateMemory:
         self._entries: dict[str, tuple[int, int, list[int]]] = {}  # mention id -> (fingerprint, place, band keys)
         self._by_time: list[tuple[int, int, str]] = []  # heap of (event time, place, mention id)
         self._places = 0
-        for mention_id, (fp, event_time, _) in state["recent"].items():
+        self._scans_left = INDEX_AFTER  # marks answered by a scan before the index is built
+
+    def _build_index(self) -> None:
+        for mention_id, (fp, event_time, _) in self.state["recent"].items():
             value = int(fp, 16)
             self._remember(mention_id, value, self._keys(value), event_time)
+        self._scans_left = -1
 
     def _keys(self, value: int) -> list[int]:
         return [((value >> shift) & mask) << 7 | number for shift, mask, number in self._bands]
@@ -208,6 +220,11 @@ class NearDuplicateMemory:
         watermark = event_time if state["watermark"] is None else max(state["watermark"], event_time)
         state["watermark"] = watermark
         max_age, max_distance = self.config.max_age_ms, self.config.max_distance
+        if self._scans_left > 0:
+            self._scans_left -= 1
+            return self._mark_by_scan(mention_id, fp, event_time, watermark)
+        if self._scans_left == 0:
+            self._build_index()
         self._expire(watermark - max_age)
         value = int(fp, 16)
         keys = self._keys(value)
@@ -228,3 +245,22 @@ class NearDuplicateMemory:
         while len(recent) > self.config.max_entries:  # the least recently remembered go first (see ``bounded``)
             self._forget(next(iter(recent)))
         return origin if best is not None else None
+
+    def _mark_by_scan(self, mention_id: str, fp: str, event_time: int, watermark: int) -> str | None:
+        """``mark`` by a scan of every remembered fingerprint, before the index is built (the same answer and
+        state: expired ones forgotten, the closest in distance, then the earliest, then the first remembered)."""
+        recent: dict[str, list] = self.state["recent"]
+        max_age, max_distance = self.config.max_age_ms, self.config.max_distance
+        oldest = watermark - max_age
+        for expired in [other_id for other_id, entry in recent.items() if entry[1] < oldest]:
+            del recent[expired]
+        value = int(fp, 16)
+        best: tuple[int, int, str] | None = None
+        for other_fp, other_t, origin in recent.values():
+            d = (value ^ int(other_fp, 16)).bit_count()
+            if d <= max_distance and abs(other_t - event_time) <= max_age and (best is None or (d, other_t) < best[:2]):
+                best = (d, other_t, origin)
+        recent[mention_id] = [fp, event_time, best[2] if best is not None else mention_id]
+        while len(recent) > self.config.max_entries:  # the least recently remembered go first
+            del recent[next(iter(recent))]
+        return best[2] if best is not None else None
