@@ -155,6 +155,7 @@ class Bench:
         raw = [Record(self.settings.topics.raw, 0, i, key, value) for i, (key, value) in enumerate(encoded)]
         seen: dict = {}
         state = BrandState({}, {}, {})
+        self.outputs = {"raw": [value for _, value in encoded], "enriched": [], "classified": []}
         cpu0, t0 = time.process_time(), time.perf_counter()
         for start in range(0, len(raw), self.settings.consume_batch_size):
             step = stages.enrich(raw[start:start + self.settings.consume_batch_size], seen)
@@ -163,8 +164,60 @@ class Bench:
                         for i, o in enumerate(step.outputs) if o.role == "enriched"]
             step = stages.brand_records(enriched, state)
             keep_brand_writes(state, step)
+            self.outputs["enriched"] += [r.value for r in enriched]
+            self.outputs["classified"] += [o.value for o in step.outputs if o.role == "classified"]
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         return Run(len(raw) / seconds, seconds, cpu / len(raw) * 1e6)
+
+    def cores(self, mentions) -> dict[str, float]:
+        """Where ``in_process``'s CPU goes: each core timed alone on the same mentions (after ``in_process``), in
+        microseconds per raw mention. Avro is every decode and encode the pipeline does: the raw mention, the
+        enriched one written and read back, the classified one written."""
+        from streams.classification import load_classifier
+        from streams.detection import SnowballDetector
+        from streams.models import ClassifiedMention, EnrichedMention, RawMention
+        from streams.pipeline.brand_step import BrandStep
+        from streams.pipeline.enrich_step import EnrichStep
+
+        codecs, out, n = self.codecs, self.outputs, len(mentions)
+        enriched = [codecs.enriched.decode(v) for v in out["enriched"]]
+        classified = [codecs.classified.decode(v) for v in out["classified"]]
+
+        def timed(work) -> float:
+            start = time.process_time()
+            work()
+            return (time.process_time() - start) / n * 1e6
+
+        def avro() -> None:
+            for value in out["raw"]:
+                codecs.raw.decode(value)
+            for value, record in zip(out["enriched"], enriched, strict=True):
+                codecs.enriched.encode(record)
+                codecs.enriched.decode(value)
+            for record in classified:
+                codecs.classified.encode(record)
+
+        raw_mentions = [RawMention.from_record(codecs.raw.decode(v)) for v in out["raw"]]
+        texts = [r["mention"]["text"] for r in enriched]
+        hints = [r["mention"]["lang_hint"] for r in enriched]
+        classifier = load_classifier(None)
+        detector, states = SnowballDetector(), {}
+        models = [ClassifiedMention.from_record(r) for r in classified]
+        enriched_models = [EnrichedMention.from_record(r) for r in enriched]
+
+        def detect() -> None:
+            for cm in models:
+                brand = cm.enrichment.brand_id
+                states[brand] = detector.process(states.get(brand), cm)[0]
+
+        return {
+            "Avro (2 decodes, 2 encodes)": timed(avro),
+            "enrichment": timed(lambda: EnrichStep(Enricher(self.enricher.catalog)).run(raw_mentions, {})),
+            "brand contexts (cascades, near-duplicates)": timed(
+                lambda: BrandStep.contextualize(enriched_models, {})),
+            "classification": timed(lambda: classifier.classify(texts, hints)),
+            "detection": timed(detect),
+        }
 
     def worker_run(self, bootstrap: str, workers: list[WorkerProcess], mentions) -> Run:
         changelog = changelog_topic(self.settings, TABLE_NAMES[DETECTORS])
@@ -260,6 +313,7 @@ def main() -> int:
     env = {"SNOWBALL_METRICS_PORT": "0"}
 
     core = bench.in_process(mentions)
+    parts = bench.cores(mentions)
     with bench.broker("one") as bootstrap:
         raw_rate, faust_rate = bench.baselines(bootstrap, bench.encode(bench_mentions(args.mentions, 1_000)))
         with WorkerProcess(bootstrap, env=env, log_path=logs / "worker-one.log") as worker:
@@ -279,6 +333,9 @@ def main() -> int:
     row("raw librdkafka consumption (ceiling)", raw_rate)
     row("trivial Faust agent (count only)", faust_rate)
     row("batch pipeline in process, no Kafka", core.rate, f"   {core.cpu_us:.0f} us CPU/mention")
+    print("    of which, each core timed alone on the same mentions (us CPU/mention): " + ", ".join(
+        f"{name} {us:.0f}" for name, us in parts.items())
+          + f"; the rest {core.cpu_us - sum(parts.values()):.0f} (models, event order, records, metrics)")
     row("worker end to end, 1 process", one.rate,
         f"   {one.rate / faust_rate:.2f}x the trivial agent; {one.cpu_us:.0f} us CPU/mention "
         f"({one.cpu_us - core.cpu_us:+.0f} us against the pipeline in process)")
