@@ -20,7 +20,7 @@ from enum import StrEnum
 import phonenumbers
 from stdnum import iban, luhn
 
-from streams.enrichment.text import URL
+from streams.enrichment.text import URL, may_hold_url
 
 DEFAULT_PHONE_REGIONS = ("FR", "US", "GB")  # national formats recognised; +<country> numbers always are
 
@@ -43,6 +43,7 @@ _IBAN = re.compile(
 _CARD = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-])")
 # A phone number has at least six digits: texts without such a run skip the slower matcher.
 _MAYBE_PHONE = re.compile(r"\d(?:[\s().-]{0,3}\d){5,}")
+_DIGIT = re.compile(r"\d")  # what IBANs, card and phone numbers all hold (``\d``: any decimal digit, as above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,11 @@ class PiiMasker:
 
     def spans(self, text: str) -> list[Span]:
         """Non-overlapping spans of personal data, in text order."""
-        taken: list[tuple[int, int, object]] = [(m.start(), m.end(), None) for m in URL.finditer(text)]
+        # An e-mail address holds "@", every number a digit: most texts hold neither and skip every pattern.
+        if "@" not in text and _DIGIT.search(text) is None:
+            return []
+        links = URL.finditer(text) if may_hold_url(text) else ()
+        taken: list[tuple[int, int, object]] = [(m.start(), m.end(), None) for m in links]
         found: list[Span] = []
 
         def take(start: int, end: int, kind: PiiKind) -> None:
