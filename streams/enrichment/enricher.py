@@ -45,6 +45,9 @@ class Enricher:
         relation, parent = relation_of(mention)
         tier = author_tier(mention)
         fp = fingerprint(normalized)
+        # Mentions are never changed in place: one that masking and ownership leave as it is goes on as it is,
+        # instead of an equal copy per brand.
+        as_masked = mention if masked.text == mention.text else replace(mention, text=masked.text)
         out = []
         for brand_id in brands:
             brand = self.catalog.brands[brand_id]
@@ -52,7 +55,8 @@ class Enricher:
             is_own = mention.from_brand_account or brand_id in own_accounts_of
             out.append(
                 EnrichedMention(
-                    mention=replace(mention, text=masked.text, from_brand_account=is_own),
+                    mention=as_masked if is_own == as_masked.from_brand_account else replace(
+                        as_masked, from_brand_account=is_own),
                     enrichment=Enrichment(
                         brand_id=brand_id,
                         brands=list(brands),
