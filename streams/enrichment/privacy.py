@@ -74,7 +74,8 @@ class PiiMasker:
     def spans(self, text: str) -> list[Span]:
         """Non-overlapping spans of personal data, in text order."""
         # An e-mail address holds "@", every number a digit: most texts hold neither and skip every pattern.
-        if "@" not in text and _DIGIT.search(text) is None:
+        has_at, has_digit = "@" in text, _DIGIT.search(text) is not None
+        if not has_at and not has_digit:
             return []
         links = URL.finditer(text) if may_hold_url(text) else ()
         taken: list[tuple[int, int, object]] = [(m.start(), m.end(), None) for m in links]
@@ -85,15 +86,19 @@ class PiiMasker:
                 taken.append((start, end, kind))
                 found.append((start, end, kind))
 
-        for m in _EMAIL.finditer(text):
-            take(m.start(), m.end(), PiiKind.EMAIL)
+        if has_at:
+            for m in _EMAIL.finditer(text):
+                take(m.start(), m.end(), PiiKind.EMAIL)
+        if not has_digit:
+            return sorted(found)
         for m in _IBAN.finditer(text):
             if iban.is_valid(m.group()):
                 take(m.start(), m.end(), PiiKind.IBAN)
-        for m in _CARD.finditer(text):
-            if luhn.is_valid(re.sub(r"\D", "", m.group())):
-                take(m.start(), m.end(), PiiKind.CARD)
+        # A card number's first six digits are such a run too: without one, there is neither.
         if _MAYBE_PHONE.search(text):
+            for m in _CARD.finditer(text):
+                if luhn.is_valid(re.sub(r"\D", "", m.group())):
+                    take(m.start(), m.end(), PiiKind.CARD)
             for region in self.phone_regions:
                 for m in phonenumbers.PhoneNumberMatcher(text, region):
                     take(m.start, m.end, PiiKind.PHONE)

@@ -21,6 +21,8 @@ URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"]+?(?=[.,;:!?)\]]*(?:\s|$))", 
 HANDLE = re.compile(r"(?<![\w@])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?")
 # Three or more of the same letter or of ! ? become two: "nuuuul" -> "nuul", "cool" stays "cool".
 _ELONGATION = re.compile(r"([^\W\d_]|[!?])\1{2,}")
+# Any character three times in a row: what an elongation needs, found several times faster (no alternation).
+_TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)
 # Every emoji holds a character of these blocks; most texts have none and skip the slower tokenizer.
 _MAYBE_EMOJI = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
 
@@ -44,6 +46,7 @@ def normalize_text(text: str) -> str:
         text = HANDLE.sub(USER_PLACEHOLDER, text)
     if _MAYBE_EMOJI.search(text):
         text = emoji.replace_emoji(text, replace=_emoji_token)
-    text = _ELONGATION.sub(r"\1\1", text)
+    if _TRIPLE.search(text):
+        text = _ELONGATION.sub(r"\1\1", text)
     # str.split() splits on what ``\s`` matches (both are str.isspace()): the runs collapsed, the ends stripped.
     return " ".join(text.split())
