@@ -89,9 +89,13 @@ _SPREADS: dict[str, int] = {}  # shingle -> its spread digest, bounded as ``_DIG
 _TOP_BIT = bytes.maketrans(bytes(range(256)), b"0" * 128 + b"1" * 128)  # a byte -> "1" when its top bit is set
 
 
+# A byte's 8 bits spread to fields: a digest's byte j (big-endian) holds its bits 8 * (7 - j) and up.
+_BYTE_SPREADS = [sum(((byte >> i) & 1) << (_FIELD_BITS * i) for i in range(8)) for byte in range(256)]
+
+
 def _spread(digest: bytes) -> int:
-    value = int.from_bytes(digest, "big")
-    return sum(((value >> i) & 1) << (_FIELD_BITS * i) for i in range(BITS))
+    last = len(digest) - 1
+    return sum(_BYTE_SPREADS[byte] << (8 * _FIELD_BITS * (last - j)) for j, byte in enumerate(digest))
 
 
 def simhash64_of(shingles: list[str]) -> int:
