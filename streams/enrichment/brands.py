@@ -14,6 +14,7 @@ topic terms; otherwise the match is dropped. ``exclusions`` always win over a te
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,13 +31,20 @@ MAX_TERMS = 12  # terms shipped per enriched mention: enough for top terms, boun
 _HASHTAG = re.compile(r"(?<![\w#])#\w{2,}")
 
 
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """Every code point of a nonzero combining class, to None: what ``str.translate`` deletes (built once, ~0.1 s,
+    on the first text that is not ASCII)."""
+    return dict.fromkeys(c for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c)))
+
+
 @lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """Lower case without accents, for case- and accent-insensitive matching."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # The combining marks dropped in C, where a generator testing each character took twice as long.
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_combining_marks())
 
 
 class BrandsFileError(ConfigError):

@@ -27,12 +27,13 @@ within a half-life. It is the speed at the cascade's latest event time.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from streams.enrichment.bounded import evict_oldest, touch
 from streams.enrichment.threads import Relation, relation_of
 from streams.models import EnrichedMention, Enrichment
+from streams.models.mention import replaced
 from streams.timeunits import HOUR_MS
 
 State = dict[str, Any]
@@ -124,7 +125,7 @@ def update_cascades(
 def with_cascade(enrichment: Enrichment, summary: CascadeSummary, **changes: Any) -> Enrichment:
     """The enrichment with its root resolved through the thread and the cascade summary filled in (and any
     other ``changes`` of its fields, in the same copy)."""
-    return replace(
+    return replaced(
         enrichment,
         **changes,
         root_id=summary.root_id,

@@ -8,8 +8,6 @@ is added downstream, where the topics are keyed by brand: see ``context`` and ``
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from streams.enrichment.authors import author_tier
 from streams.enrichment.brands import BrandCatalog, terms_found
 from streams.enrichment.near_duplicates import fingerprint
@@ -17,6 +15,7 @@ from streams.enrichment.privacy import PiiMasker
 from streams.enrichment.text import normalize_text
 from streams.enrichment.threads import relation_of
 from streams.models import EnrichedMention, Enrichment, RawMention
+from streams.models.mention import replaced
 
 __all__ = ["Enricher", "author_tier"]
 
@@ -45,6 +44,9 @@ class Enricher:
         relation, parent = relation_of(mention)
         tier = author_tier(mention)
         fp = fingerprint(normalized)
+        # Mentions are never changed in place: one that masking and ownership leave as it is goes on as it is,
+        # instead of an equal copy per brand.
+        as_masked = mention if masked.text == mention.text else replaced(mention, text=masked.text)
         out = []
         for brand_id in brands:
             brand = self.catalog.brands[brand_id]
@@ -52,7 +54,8 @@ class Enricher:
             is_own = mention.from_brand_account or brand_id in own_accounts_of
             out.append(
                 EnrichedMention(
-                    mention=replace(mention, text=masked.text, from_brand_account=is_own),
+                    mention=as_masked if is_own == as_masked.from_brand_account else replaced(
+                        as_masked, from_brand_account=is_own),
                     enrichment=Enrichment(
                         brand_id=brand_id,
                         brands=list(brands),

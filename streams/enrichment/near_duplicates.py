@@ -80,14 +80,62 @@ def simhash64(features: Counter[str]) -> int:
     return int.from_bytes(np.packbits(2 * sums > total).tobytes(), "big")
 
 
+# Each shingle's digest with its 64 bits spread one to a 16-bit field (bit i in field i): adding these up adds
+# every bit column at once, in one Python int, while the sums stay under 2**15 (no field then carries into the next).
+_FIELD_BITS = 16
+_FIELD_LIMIT = 1 << (_FIELD_BITS - 1)
+_EVERY_FIELD = sum(1 << (_FIELD_BITS * i) for i in range(BITS))  # 1 in each field
+_SPREADS: dict[str, int] = {}  # shingle -> its spread digest, bounded as ``_DIGESTS``
+_TOP_BIT = bytes.maketrans(bytes(range(256)), b"0" * 128 + b"1" * 128)  # a byte -> "1" when its top bit is set
+
+
+# A byte's 8 bits spread to fields: a digest's byte j (big-endian) holds its bits 8 * (7 - j) and up.
+_BYTE_SPREADS = [sum(((byte >> i) & 1) << (_FIELD_BITS * i) for i in range(8)) for byte in range(256)]
+
+
+def _spread(digest: bytes) -> int:
+    last = len(digest) - 1
+    return sum(_BYTE_SPREADS[byte] << (8 * _FIELD_BITS * (last - j)) for j, byte in enumerate(digest))
+
+
+def simhash64_of(shingles: list[str]) -> int:
+    """``simhash64(Counter(shingles))``: a shingle's weight is how often it occurs, so each bit's weighted sum is
+    the sum over the occurrences. Added as spread digests, with every field biased so that its top bit is set
+    exactly when its sum is more than half of all: the fingerprint is those top bits, read in C."""
+    total = len(shingles)
+    if total >= _FIELD_LIMIT:  # a sum could outgrow its field
+        return simhash64(Counter(shingles))
+    found = list(map(_SPREADS.get, shingles))
+    if None in found:
+        if len(_SPREADS) >= _DIGEST_CACHE_MAX:
+            _SPREADS.clear()
+        found = [d if d is not None else _SPREADS.setdefault(s, _spread(_hash64(s.encode("utf-8"))))
+                 for s, d in zip(shingles, found, strict=True)]
+    # More than half of ``total`` is at least total // 2 + 1: adding _FIELD_LIMIT less that sets the top bit.
+    biased = sum(found) + (_FIELD_LIMIT - (total // 2 + 1)) * _EVERY_FIELD
+    top_bytes = biased.to_bytes(BITS * _FIELD_BITS // 8, "big")[::_FIELD_BITS // 8]  # field 63's first
+    return int(top_bytes.translate(_TOP_BIT), 2)
+
+
+# Word characters of an ASCII text are [A-Za-z0-9_]: deleting the other bytes is ``_NON_WORD.sub("", ...)``.
+_ASCII_NON_WORD = bytes(c for c in range(128) if not re.match(r"\w", chr(c)))
+
+
+def _word_characters(text: str) -> str:
+    if text.isascii():
+        return text.encode("ascii").translate(None, _ASCII_NON_WORD).decode("ascii")
+    return _NON_WORD.sub("", text)
+
+
 def fingerprint(normalized_text: str, min_chars: int = MIN_CHARS) -> str | None:
     """16 hex digits of the 64-bit SimHash of character 4-grams, or None for a text too short to compare."""
-    content = _NON_WORD.sub("", fold(_PLACEHOLDERS.sub(" ", normalized_text)))
+    if USER_PLACEHOLDER in normalized_text or URL_PLACEHOLDER in normalized_text:  # what ``_PLACEHOLDERS`` needs
+        normalized_text = _PLACEHOLDERS.sub(" ", normalized_text)
+    content = _word_characters(fold(normalized_text))
     if len(content) < min_chars:
         return None
-    # Character 4-grams of the words run together, as the library does for text, counted in C.
-    shingles = Counter([content[i:i + SHINGLE] for i in range(len(content) - SHINGLE + 1)])
-    return f"{simhash64(shingles):016x}"
+    # Character 4-grams of the words run together, as the library does for text.
+    return f"{simhash64_of([content[i:i + SHINGLE] for i in range(len(content) - SHINGLE + 1)]):016x}"
 
 
 def distance(a: str, b: str) -> int:

@@ -20,7 +20,7 @@ from enum import StrEnum
 import phonenumbers
 from stdnum import iban, luhn
 
-from streams.enrichment.text import URL
+from streams.enrichment.text import URL, may_hold_url
 
 DEFAULT_PHONE_REGIONS = ("FR", "US", "GB")  # national formats recognised; +<country> numbers always are
 
@@ -43,6 +43,7 @@ _IBAN = re.compile(
 _CARD = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-])")
 # A phone number has at least six digits: texts without such a run skip the slower matcher.
 _MAYBE_PHONE = re.compile(r"\d(?:[\s().-]{0,3}\d){5,}")
+_DIGIT = re.compile(r"\d")  # what IBANs, card and phone numbers all hold (``\d``: any decimal digit, as above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,12 @@ class PiiMasker:
 
     def spans(self, text: str) -> list[Span]:
         """Non-overlapping spans of personal data, in text order."""
-        taken: list[tuple[int, int, object]] = [(m.start(), m.end(), None) for m in URL.finditer(text)]
+        # An e-mail address holds "@", every number a digit: most texts hold neither and skip every pattern.
+        has_at, has_digit = "@" in text, _DIGIT.search(text) is not None
+        if not has_at and not has_digit:
+            return []
+        links = URL.finditer(text) if may_hold_url(text) else ()
+        taken: list[tuple[int, int, object]] = [(m.start(), m.end(), None) for m in links]
         found: list[Span] = []
 
         def take(start: int, end: int, kind: PiiKind) -> None:
@@ -80,15 +86,19 @@ class PiiMasker:
                 taken.append((start, end, kind))
                 found.append((start, end, kind))
 
-        for m in _EMAIL.finditer(text):
-            take(m.start(), m.end(), PiiKind.EMAIL)
+        if has_at:
+            for m in _EMAIL.finditer(text):
+                take(m.start(), m.end(), PiiKind.EMAIL)
+        if not has_digit:
+            return sorted(found)
         for m in _IBAN.finditer(text):
             if iban.is_valid(m.group()):
                 take(m.start(), m.end(), PiiKind.IBAN)
-        for m in _CARD.finditer(text):
-            if luhn.is_valid(re.sub(r"\D", "", m.group())):
-                take(m.start(), m.end(), PiiKind.CARD)
+        # A card number's first six digits are such a run too: without one, there is neither.
         if _MAYBE_PHONE.search(text):
+            for m in _CARD.finditer(text):
+                if luhn.is_valid(re.sub(r"\D", "", m.group())):
+                    take(m.start(), m.end(), PiiKind.CARD)
             for region in self.phone_regions:
                 for m in phonenumbers.PhoneNumberMatcher(text, region):
                     take(m.start, m.end, PiiKind.PHONE)

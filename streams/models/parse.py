@@ -236,7 +236,9 @@ def validate_raw_mention(
     _check_string(mention.source, "source", optional=False, max_chars=limits.max_field_chars)
     _check_string(mention.text, "text", optional=False, max_chars=limits.max_text_chars)
     for name in _OPTIONAL_STRINGS:
-        _check_string(getattr(mention, name), name, optional=True, max_chars=limits.max_field_chars)
+        value = getattr(mention, name)
+        if value is not None:  # most are absent: no call for those
+            _check_string(value, name, optional=True, max_chars=limits.max_field_chars)
     if not isinstance(mention.from_brand_account, bool):
         raise InvalidMention("wrong_type", "from_brand_account must be a boolean")
     author = mention.author

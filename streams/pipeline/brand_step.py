@@ -38,6 +38,21 @@ def classifier_step(classifier: Any, batch_size: int = 1024) -> Classify:
     return classify
 
 
+_ABSENT = object()
+
+
+class _WritesOverTable(ChainMap):
+    """The batch's writes over a table: a ChainMap whose ``get`` asks each mapping's own ``get``, where ChainMap's
+    tests ``in`` on every mapping and then reads through a KeyError from the batch's (~2 us a look-up)."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        for mapping in self.maps:
+            value = mapping.get(key, _ABSENT)
+            if value is not _ABSENT:
+                return value
+        return default
+
+
 @dataclass(slots=True)
 class BrandState:
     """What a brand partition remembers, one mapping per table, keyed as the tables are."""
@@ -110,13 +125,17 @@ class BrandStep:
         return batch
 
     def _detect_into(self, batch: BrandBatch, state: BrandState) -> None:
-        detectors = ChainMap(batch.detectors, state.detectors)
-        authors = ChainMap(batch.authors, state.authors)
+        # A detector state from the batch's writes, else the table's: two look-ups (a ChainMap's get costs more).
+        detectors, stored = batch.detectors, state.detectors
+        authors = _WritesOverTable(batch.authors, state.authors)
         process = self.detector.process
         for index, mention in zip(batch.sources, batch.classified, strict=True):
             brand_id = mention.enrichment.brand_id
             try:
-                detectors[brand_id], alerts = process(detectors.get(brand_id), mention)
+                detector_state = detectors.get(brand_id)
+                if detector_state is None:
+                    detector_state = stored.get(brand_id)
+                detectors[brand_id], alerts = process(detector_state, mention)
                 track_author(authors, mention, alerts)  # reads the table's history first, writes the batch's
             except Exception as exc:  # this mention only: the next one of the brand goes on
                 batch.failures.append(Failure(index, "detect", exc))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
+
 from streams.backtest.evaluation import classify_gold
 from streams.detection import SnowballDetector
 from streams.models import Sentiment
 from streams.pipeline import BrandState, BrandStep, EnrichStep, in_event_order
-from streams.pipeline.brand_step import classifier_step
+from streams.pipeline.brand_step import _WritesOverTable, classifier_step
 from streams.scenarios import build_labelled, build_scenario
 from streams.settings import Settings
 
@@ -107,3 +109,12 @@ def test_detection_alone_is_the_detector_mention_by_mention():
     assert any(kind == "snowball" for kind in (record["kind"] for _, record in expected))
     assert batch.authors == histories and set(batch.detectors) == set(states)
     assert all(c.classification.sentiment in set(Sentiment) for c in batch.classified)
+
+
+def test_batch_writes_over_table_read_as_a_chainmap():
+    writes, table = {"both": 1, "none": None}, {"both": 2, "table": 3}
+    overlay, chain = _WritesOverTable(writes, table), ChainMap(writes, table)
+    for key in ("both", "none", "table", "neither"):
+        assert overlay.get(key) == chain.get(key) and overlay.get(key, "d") == chain.get(key, "d")
+    overlay["new"] = 4
+    assert writes["new"] == 4 and "new" not in table

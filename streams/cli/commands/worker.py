@@ -35,6 +35,7 @@ def command(**flags: object) -> None:
     import faust
 
     from streams.app import build_stages, create_app, topic_specs
+    from streams.app.collector import settle_after_startup
     from streams.app.health import WorkerHealth
     from streams.enrichment import BrandCatalog
     from streams.kafka.admin import ensure_topics
@@ -71,6 +72,7 @@ def command(**flags: object) -> None:
             logging.getLogger("snowball").info("created topics: %s", ", ".join(sorted(created)))
         app = create_app(settings, bootstrap, stages, health)
         BrokerWatch(bootstrap, embedded).install()  # the client modules and their loggers exist now
+        settle_after_startup()  # what start-up built stays out of every collection from here
         worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True, redirect_stdouts=False)
         worker.execute_from_commandline()
 
