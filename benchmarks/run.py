@@ -6,7 +6,8 @@ Printed, each as a rate and as a ratio to raw librdkafka consumption measured in
 - a trivial Faust agent counting the same records (what any design moving each record through Faust's
   streams pays; benchmarks/faust_baseline.py);
 - the batch pipeline in process, without Kafka (what the cores and Avro cost: the worker's CPU per mention
-  minus this is the shell's);
+  minus this is the shell's), with the worker's collector settings, and each core timed alone on the same
+  mentions; the same for the mentions packed into one hour of event time (a firehose: every brand-minute busy);
 - the worker end to end (enrich, then classify and detect, every topic and changelog written, offsets
   committed), with one process and with two (the partitions split between them), timed from the first
   produced mention until the detector's changelog accounts for every mention (start-up and group joins
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import gc
 import json
 import statistics
 import subprocess
@@ -32,6 +34,7 @@ import time
 from pathlib import Path
 
 from streams.app import build_codecs, topic_specs
+from streams.app.collector import settle_after_startup
 from streams.app.faust_app import TABLE_NAMES, changelog_topic
 from streams.app.stages import DETECTORS
 from streams.enrichment import BrandCatalog, Enricher
@@ -60,6 +63,19 @@ def bench_mentions(count: int, start_seed: int = 0, span_ms: int | None = None, 
         start = out[0].created_at if start_ms is None else start_ms
         out = [dataclasses.replace(m, created_at=start + i * span_ms // count) for i, m in enumerate(out)]
     return out
+
+
+@contextlib.contextmanager
+def worker_collector():
+    """The worker's garbage-collector settings (``settle_after_startup``) for the in-process runs, so that they
+    cost what the same work costs in a worker; the defaults back after."""
+    threshold = gc.get_threshold()
+    settle_after_startup()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 def detected_until(consumer, target: int, timeout: float) -> int:
@@ -312,8 +328,12 @@ def main() -> int:
     mentions = bench_mentions(args.mentions)
     env = {"SNOWBALL_METRICS_PORT": "0"}
 
-    core = bench.in_process(mentions)
-    parts = bench.cores(mentions)
+    with worker_collector():
+        # A firehose: the same number of mentions within one hour of event time (every brand-minute busy).
+        dense = bench.in_process(bench_mentions(args.mentions, span_ms=3_600_000))
+        dense_parts = bench.cores(bench_mentions(args.mentions, span_ms=3_600_000))
+        core = bench.in_process(mentions)
+        parts = bench.cores(mentions)
     with bench.broker("one") as bootstrap:
         raw_rate, faust_rate = bench.baselines(bootstrap, bench.encode(bench_mentions(args.mentions, 1_000)))
         with WorkerProcess(bootstrap, env=env, log_path=logs / "worker-one.log") as worker:
@@ -325,6 +345,10 @@ def main() -> int:
         wait_for_split([a, b], bench.settings.topics.partitions)
         two = bench.worker_run(bootstrap, [a, b], mentions)
 
+    def split(run: Run, parts: dict[str, float]) -> str:
+        return (", ".join(f"{name} {us:.0f}" for name, us in parts.items())
+                + f"; the rest {run.cpu_us - sum(parts.values()):.0f} (models, event order, records, metrics)")
+
     def row(name: str, rate: float, extra: str = "") -> None:
         print(f"  {name:<44}{rate:>10,.0f} mentions/s   {rate / raw_rate:>6.3f} of raw{extra}")
 
@@ -333,9 +357,9 @@ def main() -> int:
     row("raw librdkafka consumption (ceiling)", raw_rate)
     row("trivial Faust agent (count only)", faust_rate)
     row("batch pipeline in process, no Kafka", core.rate, f"   {core.cpu_us:.0f} us CPU/mention")
-    print("    of which, each core timed alone on the same mentions (us CPU/mention): " + ", ".join(
-        f"{name} {us:.0f}" for name, us in parts.items())
-          + f"; the rest {core.cpu_us - sum(parts.values()):.0f} (models, event order, records, metrics)")
+    print("    of which, each core timed alone on the same mentions (us CPU/mention): " + split(core, parts))
+    row("the same, the mentions within one hour (dense)", dense.rate, f"   {dense.cpu_us:.0f} us CPU/mention")
+    print("    of which: " + split(dense, dense_parts))
     row("worker end to end, 1 process", one.rate,
         f"   {one.rate / faust_rate:.2f}x the trivial agent; {one.cpu_us:.0f} us CPU/mention "
         f"({one.cpu_us - core.cpu_us:+.0f} us against the pipeline in process)")
