@@ -21,11 +21,13 @@ _value = attrgetter("value")
 def count(state: BrandState, detail: BucketDetail, normalized: str, cfg: DetectorConfig) -> None:
     """Count a negative post's distinct terms (``text.terms``) in its bucket and the window, and keep a sample of
     the posts' terms for the clusters an alert shows (clusters.py)."""
-    words = set(_findall_terms(normalized.casefold())).difference(_STOPWORDS)
+    # Sorted: a set's order follows the process's string hashing, and the counts' key order is saved (codec.py),
+    # so the same mentions give the same saved state in every process.
+    words = sorted(set(_findall_terms(normalized.casefold())).difference(_STOPWORDS))
     _count_elements(detail.terms, words)  # +1 for each, as Counter.update does, in C
     _count_elements(state.window.terms, words)
     if words and len(detail.posts) < cfg.cluster_posts_per_bucket:
-        detail.posts.append(sorted(words))
+        detail.posts.append(words)
 
 
 def fold(state: BrandState, terms: dict[str, int], t: int, cfg: DetectorConfig) -> None:
