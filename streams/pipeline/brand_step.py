@@ -125,17 +125,13 @@ class BrandStep:
         return batch
 
     def _detect_into(self, batch: BrandBatch, state: BrandState) -> None:
-        # A detector state from the batch's writes, else the table's: two look-ups (a ChainMap's get costs more).
-        detectors, stored = batch.detectors, state.detectors
+        detectors = _WritesOverTable(batch.detectors, state.detectors)
         authors = _WritesOverTable(batch.authors, state.authors)
         process = self.detector.process
         for index, mention in zip(batch.sources, batch.classified, strict=True):
             brand_id = mention.enrichment.brand_id
             try:
-                detector_state = detectors.get(brand_id)
-                if detector_state is None:
-                    detector_state = stored.get(brand_id)
-                detectors[brand_id], alerts = process(detector_state, mention)
+                detectors[brand_id], alerts = process(detectors.get(brand_id), mention)
                 track_author(authors, mention, alerts)  # reads the table's history first, writes the batch's
             except Exception as exc:  # this mention only: the next one of the brand goes on
                 batch.failures.append(Failure(index, "detect", exc))
