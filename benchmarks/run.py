@@ -160,8 +160,9 @@ class Bench:
         result = json.loads(line)
         return raw_rate, result["records"] / result["seconds"]
 
-    def in_process(self, mentions) -> Run:
-        """The batch pipeline with no Kafka: what the worker's cores cost (Avro included), one process."""
+    def in_process(self, mentions) -> tuple[Run, dict[str, list[bytes]]]:
+        """The batch pipeline with no Kafka: what the worker's cores cost (Avro included), one process; with the
+        Avro values it read and wrote (raw, enriched, classified), for ``cores``."""
         from streams.app import build_stages
         from streams.app.stages import SEEN, Record, keep_brand_writes
         from streams.pipeline import BrandState
@@ -171,7 +172,7 @@ class Bench:
         raw = [Record(self.settings.topics.raw, 0, i, key, value) for i, (key, value) in enumerate(encoded)]
         seen: dict = {}
         state = BrandState({}, {}, {})
-        self.outputs = {"raw": [value for _, value in encoded], "enriched": [], "classified": []}
+        outputs: dict[str, list[bytes]] = {"raw": [value for _, value in encoded], "enriched": [], "classified": []}
         cpu0, t0 = time.process_time(), time.perf_counter()
         for start in range(0, len(raw), self.settings.consume_batch_size):
             step = stages.enrich(raw[start:start + self.settings.consume_batch_size], seen)
@@ -180,13 +181,13 @@ class Bench:
                         for i, o in enumerate(step.outputs) if o.role == "enriched"]
             step = stages.brand_records(enriched, state)
             keep_brand_writes(state, step)
-            self.outputs["enriched"] += [r.value for r in enriched]
-            self.outputs["classified"] += [o.value for o in step.outputs if o.role == "classified"]
+            outputs["enriched"] += [r.value for r in enriched]
+            outputs["classified"] += [o.value for o in step.outputs if o.role == "classified"]
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-        return Run(len(raw) / seconds, seconds, cpu / len(raw) * 1e6)
+        return Run(len(raw) / seconds, seconds, cpu / len(raw) * 1e6), outputs
 
-    def cores(self, mentions) -> dict[str, float]:
-        """Where ``in_process``'s CPU goes: each core timed alone on the same mentions (after ``in_process``), in
+    def cores(self, out: dict[str, list[bytes]]) -> dict[str, float]:
+        """Where ``in_process``'s CPU goes: each core timed alone on the values of its run (``out``), in
         microseconds per raw mention. Avro is every decode and encode the pipeline does: the raw mention, the
         enriched one written and read back, the classified one written."""
         from streams.classification import load_classifier
@@ -195,7 +196,7 @@ class Bench:
         from streams.pipeline.brand_step import BrandStep
         from streams.pipeline.enrich_step import EnrichStep
 
-        codecs, out, n = self.codecs, self.outputs, len(mentions)
+        codecs, n = self.codecs, len(out["raw"])
         enriched = [codecs.enriched.decode(v) for v in out["enriched"]]
         classified = [codecs.classified.decode(v) for v in out["classified"]]
 
@@ -330,10 +331,10 @@ def main() -> int:
 
     with worker_collector():
         # A firehose: the same number of mentions within one hour of event time (every brand-minute busy).
-        dense = bench.in_process(bench_mentions(args.mentions, span_ms=3_600_000))
-        dense_parts = bench.cores(bench_mentions(args.mentions, span_ms=3_600_000))
-        core = bench.in_process(mentions)
-        parts = bench.cores(mentions)
+        dense, dense_values = bench.in_process(bench_mentions(args.mentions, span_ms=3_600_000))
+        dense_parts = bench.cores(dense_values)
+        core, values = bench.in_process(mentions)
+        parts = bench.cores(values)
     with bench.broker("one") as bootstrap:
         raw_rate, faust_rate = bench.baselines(bootstrap, bench.encode(bench_mentions(args.mentions, 1_000)))
         with WorkerProcess(bootstrap, env=env, log_path=logs / "worker-one.log") as worker:
